@@ -42,6 +42,8 @@ final class RoleRules {
                             + "with the permissions");
                     case FIELDS_REQUIRED -> errors.put("visibility", "is required without " + rule.seesAllPermission()
                             + ": list 1 to " + rule.maxFields() + " user field ids and an unassigned behaviour");
+                    case NO_FIELDS -> errors.put("visibility.user_field_ids", "at least 1 field (at most "
+                            + rule.maxFields() + ") without " + rule.seesAllPermission() + ", got none");
                     case TOO_MANY_FIELDS -> errors.put("visibility.user_field_ids", "at most " + rule.maxFields()
                             + " fields, got " + visibility.userFieldIds().size());
                     case REPEATED_FIELD -> errors.put("visibility.user_field_ids", "must not repeat a field");

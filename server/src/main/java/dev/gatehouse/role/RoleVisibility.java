@@ -21,8 +21,10 @@ public record RoleVisibility(List<String> userFieldIds, String unassigned) {
     public enum Problem {
         /** The role sees all records (it holds the rule's permission), so it must have no settings. */
         SEES_ALL_WITH_FIELDS,
-        /** The role does not see all records, so it must list user fields. */
+        /** The role does not see all records, so it must have settings listing user fields: it has none. */
         FIELDS_REQUIRED,
+        /** The role does not see all records, and its settings list no user field. */
+        NO_FIELDS,
         /** More user fields than the rule's {@code maxFields}. */
         TOO_MANY_FIELDS,
         /** A user field listed twice. */
@@ -40,8 +42,11 @@ public record RoleVisibility(List<String> userFieldIds, String unassigned) {
         if (permissions.contains(rule.seesAllPermission())) {
             return visibility == null ? Optional.empty() : Optional.of(Problem.SEES_ALL_WITH_FIELDS);
         }
-        if (visibility == null || visibility.userFieldIds().isEmpty()) {
+        if (visibility == null) {
             return Optional.of(Problem.FIELDS_REQUIRED);
+        }
+        if (visibility.userFieldIds().isEmpty()) {
+            return Optional.of(Problem.NO_FIELDS);
         }
         if (visibility.userFieldIds().size() > rule.maxFields()) {
             return Optional.of(Problem.TOO_MANY_FIELDS);

@@ -24,7 +24,7 @@ class RoleVisibilityTest {
         assertThat(RoleVisibility.problem(RULE, List.of("x"), ONE)).isEmpty();
         assertThat(RoleVisibility.problem(RULE, List.of("x"), null)).contains(RoleVisibility.Problem.FIELDS_REQUIRED);
         assertThat(RoleVisibility.problem(RULE, List.of("x"), new RoleVisibility(List.of(),
-                RoleVisibility.ALLOW_UNASSIGNED))).contains(RoleVisibility.Problem.FIELDS_REQUIRED);
+                RoleVisibility.ALLOW_UNASSIGNED))).contains(RoleVisibility.Problem.NO_FIELDS);
         assertThat(RoleVisibility.problem(RULE, List.of(), new RoleVisibility(List.of("a", "b", "c"),
                 RoleVisibility.ALLOW_UNASSIGNED))).contains(RoleVisibility.Problem.TOO_MANY_FIELDS);
         assertThat(RoleVisibility.problem(RULE, List.of(), new RoleVisibility(List.of("a", "a"),

@@ -139,6 +139,12 @@ class RolesIT {
         assertThat(node.service().post(org.path() + "/roles", Map.of("name", "All", "permissions",
                 List.of("view_all_leads"), "visibility", Map.of("user_field_ids", List.of("cf_a"),
                         "unassigned", "allow_unassigned"))).status()).isEqualTo(400);
+        // settings sent with no field are refused at the field, not as settings left out
+        Http.Res none = node.service().post(org.path() + "/roles", Map.of("name", "NoFields", "permissions",
+                List.of(), "visibility", Map.of("user_field_ids", List.of(), "unassigned", "allow_unassigned")));
+        assertThat(none.status()).as("%s", none).isEqualTo(400);
+        assertThat(none.get("errors").get("visibility.user_field_ids").stringValue()).as("%s", none)
+                .isEqualTo("at least 1 field (at most 3) without view_all_leads, got none");
         Http.Res ok = node.service().post(org.path() + "/roles", Map.of("name", "Limited", "permissions",
                 List.of("calling"), "visibility", Map.of("user_field_ids", List.of("cf_a"),
                         "unassigned", "require_assignment")));

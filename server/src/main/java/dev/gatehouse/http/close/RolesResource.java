@@ -216,7 +216,8 @@ final class RolesResource {
             if (problem == RoleVisibility.Problem.SEES_ALL_WITH_FIELDS) {
                 mustBeEmpty(LCF_IDS, true, rule);
                 mustBeEmpty(LCF_BEHAVIOR, true, rule);
-            } else if (problem == RoleVisibility.Problem.FIELDS_REQUIRED) {
+            } else if (problem == RoleVisibility.Problem.FIELDS_REQUIRED
+                    || problem == RoleVisibility.Problem.NO_FIELDS) {
                 fields.error(LCF_IDS, "Required when permissions do not include " + rule.seesAllPermission()
                         + ": list the User-type lead custom fields that grant visibility.");
             } else if (problem == RoleVisibility.Problem.TOO_MANY_FIELDS) {
