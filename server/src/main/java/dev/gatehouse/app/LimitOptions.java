@@ -27,9 +27,12 @@ final class LimitOptions {
     @Option(names = "--max-resources-per-org", defaultValue = "${env:GATEHOUSE_MAX_RESOURCES_PER_ORG:-1000000}", description = "resources one organization may record in its hierarchy (GATEHOUSE_MAX_RESOURCES_PER_ORG, default 1000000)")
     int resourcesPerOrg;
 
+    @Option(names = "--max-rooms-per-org", defaultValue = "${env:GATEHOUSE_MAX_ROOMS_PER_ORG:-1000000}", description = "rooms one organization may have (GATEHOUSE_MAX_ROOMS_PER_ORG, default 1000000)")
+    int roomsPerOrg;
+
     /** The limits; an {@link IllegalArgumentException} naming the option when one is out of range. */
     Limits limits() {
         return new Limits(rolesPerOrg, membersPerOrg, groupsPerOrg, keysPerMember, assignmentsPerResource,
-                membersPerGroup, resourcesPerOrg);
+                membersPerGroup, resourcesPerOrg, roomsPerOrg);
     }
 }

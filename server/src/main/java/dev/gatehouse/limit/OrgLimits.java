@@ -53,6 +53,7 @@ public final class OrgLimits {
         counted.put(key("members_per_org", orgId), 0L);
         counted.put(key("groups_per_org", orgId), 0L);
         counted.put(key("resources_per_org", orgId), 0L);
+        counted.put(key("rooms_per_org", orgId), 0L);
     }
 
     /** What {@link #counted} keeps an organization's count of {@code limit} under (see {@link #require}). */
@@ -110,6 +111,12 @@ public final class OrgLimits {
     public void beforeAddingResource(long orgId) {
         require("resources_per_org", limits.resourcesPerOrg(), organization(orgId), "resources",
                 "resources WHERE org_id = :org", q -> q.bind("org", orgId));
+    }
+
+    /** Before a room is created (the Rooms dialect's, or an import's room line). */
+    public void beforeAddingRoom(long orgId) {
+        require("rooms_per_org", limits.roomsPerOrg(), organization(orgId), "rooms",
+                "rooms WHERE org_id = :org", q -> q.bind("org", orgId));
     }
 
     /** Before a member gets a role on a resource it had none on. */

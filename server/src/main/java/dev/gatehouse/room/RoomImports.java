@@ -50,10 +50,12 @@ public final class RoomImports {
 
     /**
      * Creates {@code wanted} anew (its id ignored); its dates kept when given, else now. Its {@code owners} are the
-     * members it names as owners ({@link RoomsRules#requireMayOwn}).
+     * members it names as owners ({@link RoomsRules#requireMayOwn}). A room beyond the organization's
+     * {@code rooms_per_org} is refused (409 {@code limit_reached}), as through the Rooms API.
      */
     public Room createRoom(Tx tx, PermissionModel model, long orgId, Room wanted, List<Member> owners) {
         owners.forEach(owner -> RoomsRules.requireMayOwn(owner, "room " + wanted.id()));
+        tx.limits().beforeAddingRoom(orgId);
         Instant now = tx.now();
         Room room = rooms.insert(tx.handle(), new Room(0, orgId, wanted.name(), wanted.officeId(), wanted.status(),
                 wanted.ownerIds(), wanted.createdBy(), wanted.transactionSideId(), wanted.templateId(),

@@ -118,7 +118,7 @@ public final class RoomService {
      * {@code roleId}, recorded as invited by the caller. The role must let the owner manage access to the room and
      * delete it, whoever creates the room, the owner itself included ({@link RoomsRules#requireMayGive}): it is
      * judged before the room is stored, and a refusal (409 {@code room_owner}) names no room. A service key may give
-     * any role.
+     * any role. A room beyond the organization's {@code rooms_per_org} is refused (409 {@code limit_reached}).
      */
     public Written<Room> create(Principal principal, long orgId, NewRoom in) {
         return access.write(principal, orgId, (tx, caller) -> {
@@ -148,6 +148,7 @@ public final class RoomService {
                 access.requireNoEscalation(caller, model, role.get().grant());
                 rules.requireMayOwnWith(caller, owner, role.get(), "creating a room");
             }
+            tx.limits().beforeAddingRoom(orgId);
             Instant now = tx.now();
             String side = in.transactionSide() == null ? null : in.transactionSide().wire();
             Room room = requireFieldDataSize(rooms.insert(h, new Room(0, orgId, in.name(), officeId, Room.ACTIVE,

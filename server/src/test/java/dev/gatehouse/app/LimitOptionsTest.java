@@ -18,7 +18,8 @@ class LimitOptionsTest {
             "--max-keys-per-member", "GATEHOUSE_MAX_KEYS_PER_MEMBER",
             "--max-assignments-per-resource", "GATEHOUSE_MAX_ASSIGNMENTS_PER_RESOURCE",
             "--max-members-per-group", "GATEHOUSE_MAX_MEMBERS_PER_GROUP",
-            "--max-resources-per-org", "GATEHOUSE_MAX_RESOURCES_PER_ORG");
+            "--max-resources-per-org", "GATEHOUSE_MAX_RESOURCES_PER_ORG",
+            "--max-rooms-per-org", "GATEHOUSE_MAX_ROOMS_PER_ORG");
 
     private static LimitOptions parse(String... args) {
         LimitOptions options = new LimitOptions();
@@ -41,8 +42,8 @@ class LimitOptionsTest {
 
     @Test
     void options_setTheLimits_andBadValuesNameTheOption() {
-        assertThat(parse("--max-keys-per-member", "3", "--max-members-per-group", "50").limits())
-                .isEqualTo(new Limits(1_000, 100_000, 1_000, 3, 10_000, 50, 1_000_000));
+        assertThat(parse("--max-keys-per-member", "3", "--max-members-per-group", "50", "--max-rooms-per-org", "7")
+                .limits()).isEqualTo(new Limits(1_000, 100_000, 1_000, 3, 10_000, 50, 1_000_000, 7));
         assertThatThrownBy(() -> parse("--max-groups-per-org", "0").limits()).hasMessageContaining("--max-groups-per-org");
         assertThatThrownBy(() -> parse("--max-roles-per-org", "many")).hasMessageContaining("--max-roles-per-org");
     }

@@ -41,7 +41,7 @@ class AssignmentsAsNewIT {
     static final List<String> READ = List.of("doc.read", "records.all");
     static final List<String> WRITE = List.of("doc.read", "doc.write", "records.all");
     /** At most 3 members with a role on one resource: a role change of one of them must still pass. */
-    static final Limits SMALL = new Limits(1_000, 100_000, 1_000, 20, 3, 5_000, 1_000_000);
+    static final Limits SMALL = new Limits(1_000, 100_000, 1_000, 20, 3, 5_000, 1_000_000, 1_000_000);
     static final int CHUNK = ImportService.SHARED_CHUNK_LINES + 1;
     /** The statement reading which of a run's assignments are stored (AssignmentStore.findAll). */
     static final String LOOKUP = "CROSS JOIN LATERAL (SELECT org_id, resource_type, resource_id, member_id";

@@ -32,7 +32,7 @@ class BulkConvergenceIT {
 
     static final List<String> READ = List.of("doc.read", "records.all");
     /** Three members per resource at most. */
-    static final Limits SMALL = new Limits(1_000, 100_000, 1_000, 20, 3, 5_000, 1_000_000);
+    static final Limits SMALL = new Limits(1_000, 100_000, 1_000, 20, 3, 5_000, 1_000_000, 1_000_000);
 
     static TestNode node;
     static TestNode other;

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CreatedOrganizationsIT {
 
     /** Roles: the docs model's one system role and two more; three members; two members with a role on a resource. */
-    static final Limits SMALL = new Limits(3, 3, 1_000, 20, 2, 5_000, 1_000_000);
+    static final Limits SMALL = new Limits(3, 3, 1_000, 20, 2, 5_000, 1_000_000, 1_000_000);
     static final List<String> READ = List.of("doc.read", "records.all");
 
     static TestNode node;

@@ -7,6 +7,7 @@ import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LimitsIT {
 
-    private static final Limits SMALL = new Limits(10, 6, 3, 3, 3, 2, 4);
+    /** Five resources: a v5 company, a region, an office and two rooms. */
+    private static final Limits SMALL = new Limits(10, 6, 3, 3, 3, 2, 5, 2);
     /** A model with a resource type whose resources Gatehouse does not track (any id can be assigned). */
     private static final String DESK = "limits-desk";
     static TestNode node;
@@ -150,6 +154,7 @@ class LimitsIT {
         assertThat(node.service().put(resources + "region/us", Map.of()).status()).isEqualTo(201);
         assertThat(node.service().put(resources + "office/o1", Map.of("parent", Map.of("type", "region", "id", "eu")))
                 .status()).isEqualTo(201);
+        assertThat(node.service().put(resources + "folder/f0", Map.of()).status()).isEqualTo(201);
         assertThat(node.service().put(resources + "folder/f1", Map.of()).status()).isEqualTo(201);
         assertLimitReached(node.service().put(resources + "folder/f2", Map.of()), "resources_per_org",
                 SMALL.resourcesPerOrg());
@@ -259,15 +264,130 @@ class LimitsIT {
                 refused = res;
             }
         }
+        assertRoomsLimitReached(refused, "roles_per_org", SMALL.rolesPerOrg());
+    }
+
+    /**
+     * Rooms are limited on their own, in a v6 account and in a v5 company (where a room is also a resource of the
+     * hierarchy, which the company, its region and office and the two rooms fill to its limit just so): the room
+     * past the limit is refused through the Rooms API and nothing is written.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rooms", "rooms_v5"})
+    void roomsPerOrg_refusesTheRoomBeyondTheLimit_throughTheRoomsApi(String model) {
+        var org = fx.org(model);
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        Map<String, Object> room = new HashMap<>(Map.of("roleId",
+                fx.roleId(org, model.equals("rooms") ? "Default Admin" : "Admin")));
+        if (model.equals("rooms_v5")) {
+            Http.Res region = org.admin().post(base + "/regions", Map.of("name", "North"));
+            assertThat(region.status()).as(region.toString()).isEqualTo(201);
+            Http.Res office = org.admin().post(base + "/offices", Map.of("name", "One",
+                    "regionId", region.get("regionId").intValue()));
+            assertThat(office.status()).as(office.toString()).isEqualTo(201);
+            room.put("officeId", office.get("officeId").intValue());
+        }
+        for (int i = 0; i < SMALL.roomsPerOrg(); i++) {
+            room.put("name", "Room " + i);
+            Http.Res created = org.admin().post(base + "/rooms", room);
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        }
+        long before = node.revision();
+
+        room.put("name", "One too many");
+        assertRoomsLimitReached(org.admin().post(base + "/rooms", room), "rooms_per_org", SMALL.roomsPerOrg());
+        assertThat(node.revision()).as("nothing written").isEqualTo(before);
+        assertThat(org.admin().get(base + "/rooms").get("rooms")).hasSize(SMALL.roomsPerOrg());
+    }
+
+    @Test
+    void roomsPerOrg_holdsUnderConcurrentWriters() throws Exception {
+        var org = fx.org("rooms");
+        String rooms = "/restapi/v2/accounts/" + org.accountId() + "/rooms";
+        long role = fx.roleId(org, "Default Admin");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String name = "Racer " + i;
+                statuses.add(pool.submit(() -> org.admin().post(rooms, Map.of("name", name, "roleId", role))
+                        .status()));
+            }
+            List<Integer> codes = new ArrayList<>();
+            for (Future<Integer> f : statuses) {
+                codes.add(f.get());
+            }
+            assertThat(codes).filteredOn(c -> c == 201).hasSize(SMALL.roomsPerOrg());
+            assertThat(codes).filteredOn(c -> c != 201).containsOnly(409);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(org.admin().get(rooms).get("rooms")).hasSize(SMALL.roomsPerOrg());
+    }
+
+    /** An import's room lines are limited as the Rooms API's rooms are: the line past the limit, its chunk undone. */
+    @Test
+    void roomsPerOrg_refusesTheImportsRoomLineBeyondTheLimit() {
+        var org = fx.org("rooms");
+        String owner = org.json().get("admin_member").get("user_id").stringValue();
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= SMALL.roomsPerOrg() + 1; i++) {
+            lines.add(roomLine(i, owner));
+        }
+        Http.Res refused = node.service().raw("POST", "/v1/orgs/" + org.id() + "/import",
+                String.join("\n", lines) + "\n", "application/x-ndjson");
+
+        assertLimitReached(refused, "rooms_per_org", SMALL.roomsPerOrg());
+        assertThat(refused.get("line").longValue()).isEqualTo(SMALL.roomsPerOrg() + 1);
+        assertThat(refused.get("committed_lines").longValue()).isZero();
+        assertThat(org.admin().get("/restapi/v2/accounts/" + org.accountId() + "/rooms").get("rooms")).isEmpty();
+    }
+
+    /**
+     * A deployment's import counts the rooms of an organization it creates from none, and refuses the room line past
+     * the limit; the organization is rolled back with its chunk.
+     */
+    @Test
+    void roomsPerOrg_refusesTheRoomLineBeyondTheLimit_inAnOrganizationADeploymentImportCreates() {
+        String name = "Rooms copy " + System.nanoTime();
+        List<String> lines = new ArrayList<>(List.of(
+                Json.writeString(Map.of("type", "organization", "name", name, "model", "rooms")),
+                Json.writeString(Map.of("type", "member", "user_id", "owner", "email", "owner@copy.test",
+                        "role", "Default Admin", "status", "active"))));
+        for (int i = 1; i <= SMALL.roomsPerOrg() + 1; i++) {
+            lines.add(roomLine(i, "owner"));
+        }
+        Http.Res refused = node.service().raw("POST", "/v1/import", String.join("\n", lines) + "\n",
+                "application/x-ndjson");
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
+        assertThat(refused.get("code").stringValue()).isEqualTo("limit_reached");
+        assertThat(refused.get("limit").stringValue()).isEqualTo("rooms_per_org");
+        assertThat(refused.get("maximum").intValue()).isEqualTo(SMALL.roomsPerOrg());
+        assertThat(refused.get("current").intValue()).isEqualTo(SMALL.roomsPerOrg());
+        assertThat(refused.get("line").longValue()).isEqualTo(lines.size());
+        assertThat(refused.get("committed_lines").longValue()).isZero();
+    }
+
+    /**
+     * An import's line creating an active room, owned by {@code owner}, with an exported id far from the rooms this
+     * node numbers (a line's id naming one of the organization's own rooms would find it, not create one).
+     */
+    private static String roomLine(int n, String owner) {
+        return Json.writeString(Map.of("type", "room", "id", 900_000 + n, "name", "Imported " + n,
+                "status", "active", "owners", List.of(owner)));
+    }
+
+    private static void assertRoomsLimitReached(Http.Res refused, String limit, int maximum) {
         assertThat(refused).isNotNull();
-        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(409);
         assertThat(refused.json().propertyNames()).containsExactly("errorCode", "message", "referenceId", "limit",
                 "maximum", "current");
         assertThat(refused.get("errorCode").stringValue()).isEqualTo("LIMIT_REACHED");
-        assertThat(refused.get("message").stringValue()).contains("roles_per_org");
-        assertThat(refused.get("limit").stringValue()).isEqualTo("roles_per_org");
-        assertThat(refused.get("maximum").intValue()).isEqualTo(SMALL.rolesPerOrg());
-        assertThat(refused.get("current").intValue()).isEqualTo(SMALL.rolesPerOrg());
+        assertThat(refused.get("message").stringValue()).contains(limit);
+        assertThat(refused.get("limit").stringValue()).isEqualTo(limit);
+        assertThat(refused.get("maximum").intValue()).isEqualTo(maximum);
+        assertThat(refused.get("current").intValue()).isEqualTo(maximum);
     }
 
     private static void assertLimitReached(Http.Res res, String limit, int maximum) {
