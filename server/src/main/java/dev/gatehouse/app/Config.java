@@ -44,8 +44,9 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, got " + port);
         }
-        if (dataDir == null) {
-            throw new IllegalArgumentException("--data-dir is required");
+        if (dataDir == null || dataDir.toString().isBlank()) {
+            // an empty path is the working directory, which the node would make private and fill
+            throw new IllegalArgumentException("--data-dir must name a directory");
         }
         dataDir = dataDir.toAbsolutePath().normalize();
         serviceKey = serviceKey == null || serviceKey.isBlank() ? null : serviceKey.strip();

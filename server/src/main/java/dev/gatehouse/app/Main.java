@@ -3,6 +3,8 @@ package dev.gatehouse.app;
 import ch.qos.logback.classic.Level;
 import dev.gatehouse.http.close.RateLimit;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -55,7 +57,10 @@ public final class Main implements Runnable {
         @Option(names = "--host", defaultValue = "${env:GATEHOUSE_HOST:-0.0.0.0}", description = "address to listen on (GATEHOUSE_HOST, default 0.0.0.0)")
         String host;
 
-        @Option(names = "--data-dir", defaultValue = "${env:GATEHOUSE_DATA_DIR:-data}", description = "embedded database and generated files (GATEHOUSE_DATA_DIR, default ./data)")
+        /** The data directory when neither {@code --data-dir} nor a non-empty {@code GATEHOUSE_DATA_DIR} names one. */
+        static final String DEFAULT_DATA_DIR = "data";
+
+        @Option(names = "--data-dir", defaultValue = "${env:GATEHOUSE_DATA_DIR:-" + DEFAULT_DATA_DIR + "}", description = "embedded database and generated files (GATEHOUSE_DATA_DIR, default ./data)")
         Path dataDir;
 
         @Option(names = "--service-key", defaultValue = "${env:GATEHOUSE_SERVICE_KEY}", description = "use this service key instead of generating one (GATEHOUSE_SERVICE_KEY)")
@@ -171,10 +176,43 @@ public final class Main implements Runnable {
          * message ({@link #call} adds the variable the value came from).
          */
         Config config() {
-            return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http.settings(),
+            return new Config(host, port, dataDirectory(), serviceKey, previousServiceKey, logLevel, http.settings(),
                     tls.settings(),
                     database.settings(), changeLog.settings(), webhooks.settings(), limits.limits(),
                     RateLimit.parse("--close-rate-limit", closeRateLimit), oidc.settings());
+        }
+
+        /**
+         * {@code --data-dir}, or its default when the option was not given and {@code GATEHOUSE_DATA_DIR} is set but
+         * empty: an empty variable counts as unset, as every other does (the parser applies the default only to an
+         * unset one). An empty {@code --data-dir} given on the command line stays empty, for {@link Config} to refuse.
+         */
+        private Path dataDirectory() {
+            boolean given = spec != null && spec.commandLine().getParseResult() != null
+                    && spec.commandLine().getParseResult().hasMatchedOption("--data-dir");
+            return dataDir != null && dataDir.toString().isBlank() && !given ? Path.of(DEFAULT_DATA_DIR) : dataDir;
+        }
+
+        /**
+         * {@code host} as a URL writes it: every address ({@code 0.0.0.0}, {@code ::}) as {@code localhost}, an IPv6
+         * address in brackets ({@code [::1]}, its zone's {@code %} escaped); a name or an IPv4 address as it is.
+         */
+        static String urlHost(String host) {
+            String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            if (bare.equals("0.0.0.0")) {
+                return "localhost";
+            }
+            if (!bare.contains(":")) {
+                return bare;
+            }
+            try {
+                if (InetAddress.getByName(bare).isAnyLocalAddress()) { // a literal: nothing is looked up
+                    return "localhost";
+                }
+            } catch (UnknownHostException e) {
+                // not an address after all: shown in brackets as it was written
+            }
+            return "[" + bare.replace("%", "%25") + "]";
         }
 
         @Override
@@ -213,7 +251,7 @@ public final class Main implements Runnable {
                 // Stopping on SIGTERM/SIGINT is the normal end of a server: exit 0, not the JVM's 128 + signal.
                 Runtime.getRuntime().halt(0);
             }, "gatehouse-shutdown"));
-            String hostShown = config.host().equals("0.0.0.0") ? "localhost" : config.host();
+            String hostShown = urlHost(config.host());
             System.out.println("Gatehouse listening on http://" + hostShown + ":" + node.port());
             if (node.tlsPort() > 0) {
                 System.out.println("Gatehouse listening on https://" + hostShown + ":" + node.tlsPort());

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,12 +32,16 @@ final class PrivateFiles {
     static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    /** The bits of a {@code unix:mode}: the sticky bit, and writing by others. */
+    private static final int STICKY = 01000;
+    private static final int OTHERS_WRITE = 0002;
 
     private PrivateFiles() {
     }
 
     /**
-     * Creates {@code dir} (and missing parents) as {@code 0700}, or narrows an existing one to {@code 0700}.
+     * Creates {@code dir} (and missing parents) as {@code 0700}, or narrows an existing one to {@code 0700}. A file or
+     * a symbolic link to nothing where a directory should be is said so: the file system names only its path.
      *
      * @return true when an existing directory was narrowed
      */
@@ -45,20 +51,55 @@ final class PrivateFiles {
                 Files.createDirectories(dir, attributes(DIRECTORY));
             }
             return restrict(dir, DIRECTORY);
+        } catch (FileAlreadyExistsException e) {
+            throw new UncheckedIOException("cannot create the private directory " + dir, notADirectory(dir, e));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the private directory " + dir, e);
         }
     }
 
     /**
-     * An existing {@code dir} must belong to the user this process runs as: it is made {@code 0700}, which only its
+     * The path {@code existing} names, which stands where {@code dir} or one of its parents should be, described as
+     * the failure's reason (what an operator reads after the directory's name).
+     */
+    private static FileSystemException notADirectory(Path dir, FileAlreadyExistsException existing) {
+        Path path = existing.getFile() == null ? dir : Path.of(existing.getFile());
+        String subject = path.equals(dir) ? "it" : path.toString();
+        String reason;
+        if (Files.isSymbolicLink(path) && !Files.exists(path)) {
+            reason = subject + " is a symbolic link to nothing" + linkTarget(path);
+        } else if (Files.isRegularFile(path)) {
+            reason = subject + " is a file, not a directory";
+        } else {
+            reason = subject + " is not a directory";
+        }
+        return new FileSystemException(path.toString(), null, reason);
+    }
+
+    /** What a symbolic link to nothing names, as {@code " (X does not exist)"}; empty when it cannot be read. */
+    private static String linkTarget(Path link) {
+        try {
+            return " (" + Files.readSymbolicLink(link) + " does not exist)";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * An existing {@code dir} must be a directory of its own, not shared with other users: not writable by others nor
+     * sticky (as {@code /tmp} is), which making it {@code 0700} would lock everyone else out of — it is refused and its
+     * mode left as it is. It must belong to the user this process runs as: it is made {@code 0700}, which only its
      * owner can do, and PostgreSQL's programs, which run in it as that user — as root, in a user namespace of their
      * own, without root's power over other users' files ({@link PostgresPrograms}) —, could not use it otherwise. Checked
-     * before anything is written there.
+     * before anything is written there. A directory merely readable by others is narrowed later ({@link #directory}).
      */
     static void requireOwnDirectory(Path dir) {
-        Path self = Path.of("/proc/self"); // owned by the process's user, on Linux; elsewhere nothing is checked
-        if (!POSIX || !Files.isDirectory(dir) || !Files.isDirectory(self)) {
+        if (!POSIX || !Files.isDirectory(dir)) {
+            return;
+        }
+        requireUnshared(dir);
+        Path self = Path.of("/proc/self"); // owned by the process's user, on Linux; elsewhere no owner is checked
+        if (!Files.isDirectory(self)) {
             return;
         }
         try {
@@ -70,6 +111,24 @@ final class PrivateFiles {
             }
         } catch (IOException | UnsupportedOperationException e) {
             // the owners cannot be compared: making the directory private says what is wrong, if anything
+        }
+    }
+
+    /** Refuses a directory others may write into or that is sticky ({@code /tmp}, mode {@code 1777}). */
+    private static void requireUnshared(Path dir) {
+        int mode;
+        try {
+            mode = (Integer) Files.getAttribute(dir, "unix:mode");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return; // no mode to read: the file system's own access control applies
+        }
+        boolean writableByOthers = (mode & OTHERS_WRITE) != 0;
+        boolean sticky = (mode & STICKY) != 0;
+        if (writableByOthers || sticky) {
+            throw new IllegalStateException("the data directory " + dir + " is shared (mode "
+                    + String.format("%04o", mode & 07777) + ": " + (writableByOthers && sticky
+                    ? "writable by others and sticky" : writableByOthers ? "writable by others" : "sticky")
+                    + "): choose a directory of its own for --data-dir; its mode is left as it is");
         }
     }
 

@@ -143,6 +143,25 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.defaults("h", 80, null)).hasMessageContaining("--data-dir");
     }
 
+    /** An empty path is the working directory: never taken for the data directory. */
+    @Test
+    void emptyDataDir_isRefused() {
+        assertThatThrownBy(() -> Config.defaults("h", 80, Path.of(""))).hasMessage("--data-dir must name a directory");
+    }
+
+    /** The host of the URLs {@code serve} prints: one a client can use, an IPv6 address in brackets. */
+    @Test
+    void urlHost_bracketsAnIpv6Address_andShowsEveryAddressAsLocalhost() {
+        assertThat(Main.Serve.urlHost("127.0.0.1")).isEqualTo("127.0.0.1");
+        assertThat(Main.Serve.urlHost("gatehouse.internal")).isEqualTo("gatehouse.internal");
+        assertThat(Main.Serve.urlHost("::1")).isEqualTo("[::1]");
+        assertThat(Main.Serve.urlHost("[::1]")).isEqualTo("[::1]");
+        assertThat(Main.Serve.urlHost("fe80::1%eth0")).isEqualTo("[fe80::1%25eth0]");
+        assertThat(Main.Serve.urlHost("0.0.0.0")).isEqualTo("localhost");
+        assertThat(Main.Serve.urlHost("::")).isEqualTo("localhost");
+        assertThat(Main.Serve.urlHost("0:0:0:0:0:0:0:0")).isEqualTo("localhost");
+    }
+
     @Test
     void theManagementPort_mustDifferFromTheOtherPorts() {
         Config config = Config.defaults("h", 8080, DIR).withTls(TlsSettings.on(8443));

@@ -5,11 +5,17 @@ import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -29,9 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code serve} in a process of its own (the server jar's entry point) with a configuration it cannot start with:
  * a bad option value, from the command line or the environment, a port another process holds, an external database
- * that does not answer, a data directory it cannot create, a keystore it cannot open, no service key for a database
+ * that does not answer, a data directory it cannot create or must not use (none named, a file, one shared with other
+ * users), a keystore it cannot open, no service key for a database
  * that has run with one, a service key in the form of a member key, another service key than the live nodes'. Each
  * ends with exit code 2 and one line on standard error saying what is wrong and where — never the usage text, a stack trace or a password.
+ * And the lines a start that succeeds prints, naming where the node listens.
  */
 class StartupFailureIT {
 
@@ -245,6 +255,161 @@ class StartupFailureIT {
     }
 
     /**
+     * A data directory named by a file, or by a symbolic link to nothing, is said to be so: the message once repeated
+     * the path as its reason ({@code cannot create the private directory /x/file: /x/file}).
+     */
+    @Test
+    void dataDirectoryThatIsAFile_orALinkToNothing_isSaidSo() throws Exception {
+        Path file = Files.createFile(temp.resolve("gatehouse-data-file"));
+        Run run = serve(Map.of(), "--port", "0", "--data-dir", file.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.errLines()).as(run.err()).containsExactly("gatehouse: cannot create the private directory "
+                + file + ": it is a file, not a directory");
+
+        Path nowhere = temp.resolve("gatehouse-data-nowhere");
+        Path link = Files.createSymbolicLink(temp.resolve("gatehouse-data-link"), nowhere);
+        Run linked = serve(Map.of(), "--port", "0", "--data-dir", link.toString());
+        assertThat(linked.exit()).isEqualTo(2);
+        assertThat(linked.errLines()).as(linked.err()).containsExactly("gatehouse: cannot create the private directory "
+                + link + ": it is a symbolic link to nothing (" + nowhere + " does not exist)");
+        assertThat(nowhere).doesNotExist();
+    }
+
+    /**
+     * An empty {@code --data-dir} is refused as every option without a value is, before anything is touched: it named
+     * the working directory, which the node made {@code 0700} and filled with its database. The working directory
+     * holds a directory where the lock file would go, so that a node taking it for its data directory fails at once.
+     */
+    @Test
+    void emptyDataDirectoryOption_isRefused_andTheWorkingDirectoryIsLeftAlone() throws Exception {
+        Path workingDirectory = workingDirectory("gatehouse-cwd-option");
+        Run run = serveIn(workingDirectory, Map.of(), "--port", "0", "--data-dir", "");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.errLines()).as(run.err()).containsExactly("gatehouse: --data-dir must name a directory");
+        assertUntouched(workingDirectory);
+    }
+
+    /**
+     * An empty {@code GATEHOUSE_DATA_DIR} counts as unset, as every other empty variable does: the data directory is
+     * {@code ./data} (here a file, so that the start stops there), never the working directory itself.
+     */
+    @Test
+    void emptyDataDirectoryVariable_countsAsUnset() throws Exception {
+        Path workingDirectory = workingDirectory("gatehouse-cwd-variable");
+        Path data = Files.createFile(workingDirectory.resolve("data"));
+        Run run = serveIn(workingDirectory, Map.of("GATEHOUSE_DATA_DIR", ""), "--port", "0");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.errLines()).as(run.err()).containsExactly("gatehouse: cannot create the private directory "
+                + data.toRealPath() + ": it is a file, not a directory");
+        assertUntouched(workingDirectory);
+    }
+
+    /**
+     * A shared directory — writable by others, or sticky as {@code /tmp} is — is refused as the data directory, its
+     * mode left as it is: making it {@code 0700} locked every other user out of it. (A directory others may only
+     * read is narrowed, EmbeddedDatabaseIT.) Each holds a directory where the lock file would go, so that a node
+     * taking it fails at once.
+     */
+    @Test
+    void sharedDataDirectory_isRefused_andItsModeLeftAsItIs() throws Exception {
+        Map<Integer, String> shared = Map.of(01777, "1777: writable by others and sticky",
+                0757, "0757: writable by others", 01755, "1755: sticky");
+        for (Map.Entry<Integer, String> mode : shared.entrySet()) {
+            Path data = workingDirectory("gatehouse-shared-" + Integer.toOctalString(mode.getKey()));
+            Files.setAttribute(data, "unix:mode", mode.getKey());
+            Run run = serve(Map.of(), "--port", "0", "--data-dir", data.toString());
+            assertThat(run.exit()).as(run.err()).isEqualTo(2);
+            assertThat(run.errLines()).as(run.err()).containsExactly("gatehouse: the data directory " + data
+                    + " is shared (mode " + mode.getValue() + "): choose a directory of its own for --data-dir; its "
+                    + "mode is left as it is");
+            assertThat((int) Files.getAttribute(data, "unix:mode") & 07777).isEqualTo(mode.getKey());
+            try (Stream<Path> files = Files.list(data)) {
+                assertThat(files).containsExactly(data.resolve("postgres.lock"));
+            }
+        }
+    }
+
+    /**
+     * A fresh directory ({@code 0755}) to run {@code serve} in, holding only a directory named as the embedded
+     * database's lock file: a node that takes it for its data directory cannot open its lock and stops at once.
+     */
+    private static Path workingDirectory(String name) throws IOException {
+        Path directory = Files.createDirectory(temp.resolve(name));
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createDirectory(directory.resolve("postgres.lock"));
+        return directory;
+    }
+
+    /** {@code directory} as {@link #workingDirectory} made it, and whatever the test put there: nothing more. */
+    private static void assertUntouched(Path directory) throws IOException {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory))).isEqualTo("rwxr-xr-x");
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files.map(path -> path.getFileName().toString())).doesNotContain("postgres",
+                    "postgres-binaries", "postgres.password");
+        }
+    }
+
+    /**
+     * The startup lines name URLs a client can use: an IPv6 host in brackets ({@code http://[::1]:port}: it was
+     * {@code http://::1:port}), the address of every interface ({@code ::}, as {@code 0.0.0.0}) as localhost.
+     */
+    @Test
+    void startupLines_showAnIpv6HostInBrackets_andEveryAddressAsLocalhost() throws Exception {
+        Assumptions.assumeTrue(Files.readString(Path.of("/proc/net/if_inet6")).contains(" lo"),
+                "the IPv6 loopback address is configured");
+        List<String> lines = startupLines(3, "::1", "--tls-port", "0", "--management-port", "0");
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).matches("Gatehouse listening on http://\\[::1]:\\d+");
+        assertThat(lines.get(1)).matches("Gatehouse listening on https://\\[::1]:\\d+");
+        assertThat(lines.get(2)).matches("Gatehouse metrics on http://\\[::1]:\\d+/metrics");
+
+        List<String> everywhere = startupLines(1, "::");
+        assertThat(everywhere).hasSize(1);
+        assertThat(everywhere.get(0)).matches("Gatehouse listening on http://localhost:\\d+");
+    }
+
+    /**
+     * The {@code count} lines {@code serve --host host} prints once it listens (over a test database, on random
+     * ports, a generated certificate in a data directory of its own), each {@code http} URL answering
+     * {@code /healthz}; the node is stopped then.
+     */
+    private static List<String> startupLines(int count, String host, String... options) throws Exception {
+        Started started = start(true, Map.of("GATEHOUSE_DATABASE_PASSWORD", TestDatabase.password()), null,
+                Stream.concat(Stream.of("--host", host, "--port", "0", "--database-url",
+                        TestDatabase.freshDatabaseUrl(), "--database-user", TestDatabase.USER, "--data-dir",
+                        Files.createTempDirectory(temp, "gatehouse-data").toString()), Stream.of(options))
+                        .toArray(String[]::new));
+        try {
+            Await.until(Duration.ofMinutes(2), "the node prints its addresses",
+                    () -> !started.process().isAlive() || startupLinesSoFar(started).size() == count);
+            List<String> lines = startupLinesSoFar(started);
+            for (String line : lines) {
+                Matcher url = Pattern.compile("(http://\\S+?)(/metrics)?$").matcher(line);
+                if (url.find()) {
+                    HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(url.group(1) + "/healthz")).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(health.statusCode()).as(line).isEqualTo(200);
+                }
+            }
+            return lines;
+        } finally {
+            started.process().destroy();
+            finish(started);
+        }
+    }
+
+    /** The lines naming where the node listens that a started {@code serve} has printed so far. */
+    private static List<String> startupLinesSoFar(Started started) {
+        try {
+            return Files.readString(started.out(), StandardCharsets.UTF_8).lines()
+                    .filter(line -> line.startsWith("Gatehouse ")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * A data directory of another user stops the start before anything is unpacked into it: PostgreSQL's programs
      * (run in a user namespace of their own when the node runs as root) could not use it.
      */
@@ -369,12 +534,23 @@ class StartupFailureIT {
     /** {@code serve} with {@code options}, and with the test service key unless {@code withKey} is false. */
     private static Run serve(boolean withKey, Map<String, String> environment, String... options) throws IOException,
             InterruptedException {
-        return finish(start(withKey, environment, options));
+        return finish(start(withKey, environment, null, options));
     }
 
-    /** {@code serve} started, its output going to files {@link #finish} reads. */
+    /** {@code serve} with {@code options} and the test service key, run in {@code workingDirectory}. */
+    private static Run serveIn(Path workingDirectory, Map<String, String> environment, String... options)
+            throws IOException, InterruptedException {
+        return finish(start(true, environment, workingDirectory, options));
+    }
+
     private static Started start(boolean withKey, Map<String, String> environment, String... options)
             throws IOException {
+        return start(withKey, environment, null, options);
+    }
+
+    /** {@code serve} started (in {@code workingDirectory} unless null), its output going to files {@link #finish} reads. */
+    private static Started start(boolean withKey, Map<String, String> environment, Path workingDirectory,
+                                 String... options) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve"));
         if (withKey) {
@@ -389,6 +565,9 @@ class StartupFailureIT {
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("GATEHOUSE_"));
         builder.environment().putAll(environment);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
         return new Started(builder.start(), command, out, err);
     }
 
