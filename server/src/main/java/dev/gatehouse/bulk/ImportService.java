@@ -578,11 +578,6 @@ public final class ImportService implements AutoCloseable {
             } catch (GatehouseException e) {
                 throw new LineFailure(line.number(), e);
             }
-            if (parsed instanceof ImportLine.Organization && !deployment) {
-                throw new LineFailure(line.number(), new InvalidInputException("invalid_input", "type: an "
-                        + "organization line belongs to a deployment's import (POST /v1/import); this import is "
-                        + "organization " + orgId + "'s", Map.of("type", "not in an organization's import")));
-            }
             if (deployment && !inOrganization && !(parsed instanceof ImportLine.Organization)) {
                 throw new LineFailure(line.number(), new InvalidInputException("organization_required", "a "
                         + "deployment's import names the organization its lines belong to first: an organization "

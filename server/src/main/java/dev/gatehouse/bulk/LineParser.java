@@ -74,6 +74,12 @@ final class LineParser {
             f.error("op", "must be one of " + OPS.stream().sorted().toList());
         }
         f.check();
+        if (type.equals("organization") && !deployment) {
+            // told before its fields are read: "model: is required" would send the reader the wrong way
+            throw new InvalidInputException("invalid_input", "type: an organization line belongs to a deployment's "
+                    + "import (POST /v1/import), not to an organization's", Map.of("type",
+                    "not in an organization's import"));
+        }
         boolean delete = "delete".equals(op);
         ImportLine parsed = switch (type) {
             case "organization" -> organization(line, f, delete);

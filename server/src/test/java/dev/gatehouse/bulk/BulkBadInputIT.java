@@ -275,6 +275,21 @@ class BulkBadInputIT {
     }
 
     /**
+     * An {@code organization} line in an organization's import is told it belongs to a deployment's, before its fields
+     * are judged (it was told "model: is required" first, and, given one, where the line belongs).
+     */
+    @Test
+    void anOrganizationLine_inAnOrganizationsImport_isToldWhereItBelongs_beforeItsFields() {
+        for (String organization : List.of(line("type", "organization", "name", "X"), line("type", "organization",
+                "name", "X", "model", "docs"))) {
+            Http.Res res = importBody(node.service(), fx.org("docs").id(), "", organization + "\n");
+            assertThat(res.status()).as("%s", res).isEqualTo(400);
+            assertThat(res.get("detail").stringValue()).as("%s", res).isEqualTo("line 1: type: an organization line "
+                    + "belongs to a deployment's import (POST /v1/import), not to an organization's");
+        }
+    }
+
+    /**
      * A chunked body that ends without its last chunk (the connection closed early) is 400 {@code body_incomplete}
      * at the line being read when it broke off: the line it cut, or the line after the last whole one when it broke
      * off between lines (none of it arrived). Its chunk is not committed: resume from {@code resume_from_line}, the
