@@ -12,13 +12,17 @@ import java.util.Objects;
  *
  * @param offices    ids of the offices the user works in (offices of the organization), in the order added
  * @param regions    ids of its regions, likewise
- * @param lockReason why the user was locked (Rooms' lock is the member's deactivation), null when unlocked
+ * @param lockReason why the user was locked (Rooms' lock is the member's deactivation): {@link #NO_LOCK_REASON} when
+ *                   locked without one, null when unlocked (a Pending user's lock is known by it alone)
  * @param invitedAt  when its Rooms invitation was last sent ({@code invite_user}, {@code reinvite}), null when it
  *                   never was (a member added through the native API)
  */
 public record RoomsProfile(long memberId, AccessLevel accessLevel, Integer defaultOfficeId, Integer titleId,
                            List<Integer> offices, List<Integer> regions, String eSignPermissionProfileId,
                            String lockReason, Instant invitedAt) {
+    /** The lock reason of a user locked without one: no reason shown, yet not null, which is unlocked. */
+    public static final String NO_LOCK_REASON = "";
+
     public RoomsProfile {
         Objects.requireNonNull(accessLevel, "accessLevel");
         offices = List.copyOf(offices);

@@ -232,7 +232,8 @@ public final class RoomsUserService {
      * of its access level, through the member gate every other write on a user passes
      * ({@link MemberService#requireMay} with {@link MemberRules.Action#ADD}): so a user holding what the caller does
      * not is a 403 {@code privilege_escalation} here as for a lock or an update, as inviting it with its role would be;
-     * a user that has accepted its invitation is a 409 {@code user_not_pending}.
+     * a user that has accepted its invitation is a 409 {@code user_not_pending}, and a Pending user who is locked a
+     * 409 {@code user_locked}, changing nothing: its invitation could not be accepted until it is unlocked.
      */
     public Written<RoomsUser> reinvite(Principal principal, long orgId, long memberId) {
         return access.write(principal, orgId, (tx, caller) -> {
@@ -244,17 +245,23 @@ public final class RoomsUserService {
                 throw new ConflictException("user_not_pending", "user " + memberId + " is not pending: its invitation "
                         + "was accepted (or it never had one), so there is nothing to send again");
             }
+            if (current.lockedOut()) {
+                throw new ConflictException("user_locked", "user " + memberId + " is locked: its invitation cannot "
+                        + "be accepted until it is unlocked (POST …/users/" + memberId + "/unlock); unlock it first");
+            }
             users.save(tx, model, orgId, current.profile(), current.profile().withInvitedAt(tx.now()));
             return find(h, caller, orgId, memberId);
         });
     }
 
     /**
-     * Locks a user out: deactivates the member (a Pending user stays invited, its keys revoked) and keeps the reason.
-     * Locking a locked user changes nothing.
+     * Locks a user out: deactivates the member (a Pending user stays invited, its keys revoked) and keeps the reason,
+     * if any ({@code reason} null: none, kept as {@link RoomsProfile#NO_LOCK_REASON}, which marks a Pending user's
+     * lock as a reason does). Locking a locked user changes nothing.
      */
     public Written<RoomsUser> lock(Principal principal, long orgId, long memberId, String reason) {
-        return setLockedOut(principal, orgId, memberId, true, reason, "locking a user");
+        return setLockedOut(principal, orgId, memberId, true, reason == null ? RoomsProfile.NO_LOCK_REASON : reason,
+                "locking a user");
     }
 
     /**

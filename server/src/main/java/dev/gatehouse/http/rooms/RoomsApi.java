@@ -107,14 +107,15 @@ public final class RoomsApi implements Dialect {
     }
 
     /**
-     * A typed failure in Rooms' words ({@link RoomsErrors}): its fields by their Rooms names, and the organization
-     * the request addressed as its account.
+     * A typed failure in Rooms' words ({@link RoomsErrors}): its code as this dialect's (a parameter refused before any
+     * route ran gets the code its route would give it), its fields by their Rooms names, and the organization the
+     * request addressed as its account.
      */
     @Override
     public void error(Context ctx, int status, GatehouseException e) {
         String message = RoomsErrors.message(RoomsErrors.detail(e, ctx.method()), e.fieldErrors(),
                 Accounts.resolved(ctx));
-        error(ctx, status, e.code(), message, Map.of(), e.context());
+        error(ctx, status, RoomsErrors.code(e, ctx.pathParamMap()), message, Map.of(), e.context());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.gatehouse.http.rooms;
 
 import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.json.Text;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.role.RoleHolders;
 import io.javalin.http.HandlerType;
@@ -46,6 +47,27 @@ final class RoomsErrors {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * A failure's errorCode, before it is written in upper case: its own, but for a parameter the server refused for
+     * every dialect before any route read it ({@code invalid_parameter}: a control character, broken UTF-8), which
+     * gets the code this dialect's routes give a bad value of that parameter, so a client meets one code per kind of
+     * parameter whoever refused it: {@code invalid_account_id} for the {@code accountId}, {@code invalid_id} for any
+     * other path parameter (each an integer id, {@link Wire#pathId}), {@code invalid_request_parameter} for a query
+     * parameter. The parameter refused is the one its field error names; it is a path parameter when the path has
+     * one of that name holding a value so refused (a query parameter may share a path parameter's name).
+     */
+    static String code(GatehouseException e, Map<String, String> pathParameters) {
+        if (!e.code().equals("invalid_parameter")) {
+            return e.code();
+        }
+        boolean inPath = e.fieldErrors().keySet().stream().anyMatch(name -> pathParameters.containsKey(name)
+                && Text.problem(pathParameters.get(name), false) != null);
+        if (!inPath) {
+            return "invalid_request_parameter";
+        }
+        return e.fieldErrors().containsKey("accountId") ? "invalid_account_id" : "invalid_id";
     }
 
     /**

@@ -253,11 +253,16 @@ final class UsersEndpoints {
         Wire.written(ctx, 204, users.remove(a.principal(), a.orgId(), Wire.pathId(ctx, "userId")), null);
     }
 
+    /**
+     * LockedOutDetails {@code {reason}} is optional, as both SDKs send it (the Java SDK's {@code lockUser(…, null)}
+     * sends no body): no body, {@code {}} or a null {@code reason} lock without one. A blank reason is a 400 naming
+     * it, as every blank optional string of the dialect is ({@code revocationDate}, {@code transactionSideId}).
+     */
     private void lock(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
         int userId = Wire.pathId(ctx, "userId");
         Fields f = Wire.body(ctx);
-        String reason = f.text("reason", true, 1000);
+        String reason = f.text("reason", false, 1000);
         f.check();
         Wire.written(ctx, 204, users.lock(a.principal(), a.orgId(), userId, reason), null);
     }

@@ -61,23 +61,22 @@ final class Wire {
     // ---------------------------------------------------------------- ids
 
     /**
-     * A positive 32-bit id from the path, read as the query's are (and as .NET reads a route's integer: spaces around
-     * it too); anything else is a 400 naming the parameter.
+     * A positive 32-bit id from the path, the one place every path id of the dialect is read: written the one way an
+     * id is written ({@link Digits#id}: ASCII digits, no sign, no space, no leading zero), as an {@code accountId} is
+     * taken only as a GUID's one form, so that each object has one path; anything else is a 400 {@code INVALID_ID}
+     * naming the parameter.
      */
     static int pathId(Context ctx, String param) {
-        return parseId(param, ctx.pathParam(param).strip());
+        String raw = ctx.pathParam(param);
+        long id = Digits.id(raw);
+        if (id < 1 || id > Integer.MAX_VALUE) {
+            throw invalidId(param, raw);
+        }
+        return (int) id;
     }
 
-    private static int parseId(String name, String raw) {
-        try {
-            long id = Digits.ascii(raw) ? Long.parseLong(raw) : 0;
-            if (id >= 1 && id <= Integer.MAX_VALUE) {
-                return (int) id;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new InvalidInputException("invalid_id", name + " must be a 32-bit integer id from 1 to "
+    private static InvalidInputException invalidId(String name, String raw) {
+        return new InvalidInputException("invalid_id", name + " must be a 32-bit integer id from 1 to "
                 + Integer.MAX_VALUE + ", got \"" + Fields.abbreviate(raw) + "\"", Map.of(name, "invalid id"));
     }
 
@@ -117,10 +116,12 @@ final class Wire {
                 + max + ", got \"" + Fields.abbreviate(raw) + "\"", Map.of(name, "must be " + min + ".." + max));
     }
 
-    /** A 32-bit id in the query, or null. */
+    /**
+     * A 32-bit id in the query, or null: read as {@link #queryInt} reads a number, and refused with the same
+     * {@code INVALID_REQUEST_PARAMETER} as every bad query parameter.
+     */
     static Integer queryId(Context ctx, String name) {
-        String raw = query(ctx, name);
-        return raw == null ? null : parseId(name, raw.strip());
+        return queryInt(ctx, name, null, 1, Integer.MAX_VALUE);
     }
 
     static boolean queryBool(Context ctx, String name, boolean fallback) {

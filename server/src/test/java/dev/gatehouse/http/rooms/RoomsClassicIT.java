@@ -332,8 +332,9 @@ class RoomsClassicIT {
                 "regions: must be between 1 and 2147483647, got 0");
         assertThat(a.userCount()).isEqualTo(before);
         assertThat(events(a)).isEqualTo(events);
-        error(a.admin.get(a.base + "/users?defaultOfficeId=-4"), 400, "INVALID_ID", "defaultOfficeId", "2147483647");
-        error(a.admin.get(a.base + "/users?roleId=-4"), 400, "INVALID_ID", "roleId", "2147483647");
+        error(a.admin.get(a.base + "/users?defaultOfficeId=-4"), 400, "INVALID_REQUEST_PARAMETER", "defaultOfficeId",
+                "2147483647");
+        error(a.admin.get(a.base + "/users?roleId=-4"), 400, "INVALID_REQUEST_PARAMETER", "roleId", "2147483647");
         assertThat(a.admin.get(a.base + "/users?defaultOfficeId=" + a.o1).status()).isEqualTo(200);
     }
 

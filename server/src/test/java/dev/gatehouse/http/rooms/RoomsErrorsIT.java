@@ -30,6 +30,30 @@ class RoomsErrorsIT {
         node.close();
     }
 
+    /**
+     * A bad query parameter answers the dialect's one code, INVALID_REQUEST_PARAMETER, whoever refuses it: a control
+     * character or broken UTF-8 (refused for every dialect before any route reads the query) as an unknown value
+     * (refused by the route), an id among them too. A bad path id is an INVALID_ID, and a bad accountId an
+     * INVALID_ACCOUNT_ID, a control character in either too.
+     */
+    @Test
+    void badParameters_answerTheDialectsCodes_whoeverRefusesThem() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        for (String query : List.of("/users?filter=%00", "/users?filter=%ED%A0%80", "/users?count=0",
+                "/users?sort=Bogus", "/users?status=Bogus", "/rooms?roomStatus=active,", "/roles?filter=a%01b",
+                "/rooms/" + room + "/users?filter=%7F", "/users?a%00b=1", "/users?roleId=x", "/rooms?officeId=0",
+                "/users?titleId=%00")) {
+            error(a.admin.get(a.base + query), 400, "INVALID_REQUEST_PARAMETER");
+        }
+        error(a.admin.get(a.base + "/rooms/" + room + "%01"), 400, "INVALID_ID", "roomId");
+        error(a.admin.get(a.base + "/rooms/" + room + "?roomId=%00"), 400, "INVALID_REQUEST_PARAMETER", "roomId");
+        error(a.admin.get("/restapi/v2/accounts/" + a.org.accountId() + "%01/roles"), 400, "INVALID_ACCOUNT_ID",
+                "accountId");
+        error(a.admin.get("/restapi/v2/accounts/" + a.org.accountId() + "%20/roles"), 400, "INVALID_ACCOUNT_ID",
+                "accountId");
+    }
+
     @Test
     void messages_nameRoomsFields_notGatehouseOnes() {
         RoomsAccount a = new RoomsAccount(node, fx);

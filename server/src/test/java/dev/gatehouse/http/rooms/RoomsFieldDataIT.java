@@ -275,16 +275,17 @@ class RoomsFieldDataIT {
 
     /**
      * The room list's {@code officeId} is an id, as the users' {@code defaultOfficeId} and {@code titleId} are: 0 or
-     * -5 is a 400 INVALID_ID naming it. Before, the room list answered an empty page (and {@code titleId} filtered by
-     * it).
+     * -5 is a 400 INVALID_REQUEST_PARAMETER naming it. Before, the room list answered an empty page (and
+     * {@code titleId} filtered by it).
      */
     @Test
     void roomListOfficeId_outsideTheIds_isRefused_asTheUsersFiltersAre() {
         RoomsAccount a = new RoomsAccount(node, fx);
         for (String bad : List.of("0", "-5")) {
-            error(a.admin.get(a.base + "/rooms?officeId=" + bad), 400, "INVALID_ID", "officeId");
-            error(a.admin.get(a.base + "/users?defaultOfficeId=" + bad), 400, "INVALID_ID", "defaultOfficeId");
-            error(a.admin.get(a.base + "/users?titleId=" + bad), 400, "INVALID_ID", "titleId");
+            error(a.admin.get(a.base + "/rooms?officeId=" + bad), 400, "INVALID_REQUEST_PARAMETER", "officeId");
+            error(a.admin.get(a.base + "/users?defaultOfficeId=" + bad), 400, "INVALID_REQUEST_PARAMETER",
+                    "defaultOfficeId");
+            error(a.admin.get(a.base + "/users?titleId=" + bad), 400, "INVALID_REQUEST_PARAMETER", "titleId");
         }
         assertThat(a.admin.get(a.base + "/rooms?officeId=" + a.office).status()).isEqualTo(200);
     }

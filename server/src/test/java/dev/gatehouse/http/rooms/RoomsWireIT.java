@@ -219,22 +219,30 @@ class RoomsWireIT {
         error(node.service().get("/restapi/v2/accounts/" + close.accountId()), 400, "NOT_A_ROOMS_ACCOUNT");
     }
 
-    /** As .NET reads an int: a sign and surrounding spaces, ASCII digits only (not Java's any-script digits). */
+    /**
+     * An id in a path has one spelling, as an account's GUID has: ASCII digits without a sign, spaces or a leading
+     * zero, else a 400 INVALID_ID naming it ({@code rooms/+1}, {@code rooms/0001} and {@code roles/%204} were read
+     * as ids 1 and 4). A count in the query is read as .NET reads an int: a sign and surrounding spaces, ASCII
+     * digits only (not Java's any-script digits).
+     */
     @Test
-    void ids_andCounts_areAsciiDigits() {
+    void pathIds_haveOneSpelling_andCountsAreAsciiDigits() {
         RoomsAccount a = new RoomsAccount(node, fx);
         int room = a.room(a.admin, "Digits", a.defaultAdminRole());
+        int role = a.defaultAdminRole();
         String arabicIndic = ScriptDigits.encode(ScriptDigits.write(room, ScriptDigits.ARABIC_INDIC));
         String fullWidth = ScriptDigits.encode(ScriptDigits.write(room, ScriptDigits.FULL_WIDTH));
-        error(a.admin.get(a.base + "/rooms/" + arabicIndic), 400, "INVALID_ID");
-        error(a.admin.get(a.base + "/rooms/" + fullWidth), 400, "INVALID_ID");
+        for (String path : List.of("/rooms/" + arabicIndic, "/rooms/" + fullWidth, "/rooms/%2B" + room,
+                "/rooms/0" + room, "/rooms/000" + room, "/rooms/%20" + room, "/rooms/" + room + "%20",
+                "/rooms/" + room + "%09", "/rooms/-" + room, "/roles/%20" + role, "/roles/0" + role,
+                "/users/%2B" + a.org.adminId(), "/users/0" + a.org.adminId())) {
+            error(a.admin.get(a.base + path), 400, "INVALID_ID");
+        }
         error(a.admin.get(a.base + "/users?count=" + ScriptDigits.encode(ScriptDigits.write(5, ScriptDigits.ARABIC_INDIC))),
                 400, "INVALID_REQUEST_PARAMETER");
         assertThat(a.admin.get(a.base + "/rooms/" + room).status()).isEqualTo(200);
-        assertThat(a.admin.get(a.base + "/rooms/%2B" + room).status()).isEqualTo(200);
+        assertThat(a.admin.get(a.base + "/roles/" + role).status()).isEqualTo(200);
         assertThat(a.admin.get(a.base + "/users?count=%2B5").status()).isEqualTo(200);
-        // spaces around the digits, in the path as in the query (.NET's route constraint reads them too)
-        assertThat(a.admin.get(a.base + "/rooms/%20" + room + "%20").status()).isEqualTo(200);
         assertThat(a.admin.get(a.base + "/users?count=%205%20").status()).isEqualTo(200);
     }
 
