@@ -43,6 +43,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -385,6 +386,13 @@ public final class HttpServer {
             throw new HttpResponseException(415, problem);
         }
         String name = MediaTypes.charset(contentType);
+        String servlets = contentType == null ? null : MimeTypes.getCharsetFromContentType(contentType);
+        if (servlets != null && !sameCharset(servlets, name)) {
+            // the servlet layer reads quotes without their escapes: x="\"; charset=utf-8" names a charset "utf-8\""
+            // to it, none to RFC 9110, and asking it for the type then threw (a 500 on every route, before a key)
+            throw new HttpResponseException(415, "the Content-Type's parameters read two ways (a quoted value "
+                    + "escaping a quote, around a charset); send them without escapes");
+        }
         if (name == null) {
             return;
         }
@@ -397,6 +405,18 @@ public final class HttpServer {
         if (!known) {
             throw new HttpResponseException(415, "charset \"" + HeaderValues.shown(name)
                     + "\" is not one this server reads; send UTF-8");
+        }
+    }
+
+    /** Whether two charset names (the second null: none) name one charset ({@code utf8}, {@code UTF-8}). */
+    private static boolean sameCharset(String one, String other) {
+        if (other == null || one.equalsIgnoreCase(other)) {
+            return other != null;
+        }
+        try {
+            return Charset.forName(one).equals(Charset.forName(other));
+        } catch (IllegalArgumentException e) { // an illegal or unknown name
+            return false;
         }
     }
 
