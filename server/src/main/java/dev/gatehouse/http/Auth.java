@@ -126,6 +126,10 @@ public final class Auth {
             try {
                 String decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
                 int colon = decoded.indexOf(':');
+                if (colon == 0 && decoded.length() > 1) {
+                    throw new UnauthenticatedException("unauthenticated", "Basic credentials carry the API key as "
+                            + "the user name, with an empty password; this one has no user name, only a password");
+                }
                 return colon < 0 ? decoded : decoded.substring(0, colon);
             } catch (IllegalArgumentException e) {
                 throw new UnauthenticatedException("unauthenticated", "malformed Basic credentials");

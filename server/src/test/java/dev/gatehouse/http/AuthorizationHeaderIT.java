@@ -71,6 +71,15 @@ class AuthorizationHeaderIT {
         }
     }
 
+    /** A key sent as Basic's password, the user name empty, is told where the key goes, without repeating it. */
+    @Test
+    void aKeySentAsTheBasicPassword_isToldToGoInTheUserName() {
+        String key = org.adminKey();
+        Http.Res res = rolesWith(basic(":" + key));
+        assertThat(res.status()).as("%s", res).isEqualTo(401);
+        assertThat(res.get("detail").stringValue()).contains("as the user name").doesNotContain(key.substring(0, 28));
+    }
+
     @Test
     void anUnknownKeyId_andAWrongSecret_answerExactlyAlike_andHugeCredentialsAre401() {
         String key = org.adminKey();
