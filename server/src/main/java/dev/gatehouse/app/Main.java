@@ -57,10 +57,9 @@ public final class Main implements Runnable {
         @Option(names = "--host", defaultValue = "${env:GATEHOUSE_HOST:-0.0.0.0}", description = "address to listen on (GATEHOUSE_HOST, default 0.0.0.0)")
         String host;
 
-        /** The data directory when neither {@code --data-dir} nor a non-empty {@code GATEHOUSE_DATA_DIR} names one. */
-        static final String DEFAULT_DATA_DIR = "data";
-
-        @Option(names = "--data-dir", defaultValue = "${env:GATEHOUSE_DATA_DIR:-" + DEFAULT_DATA_DIR + "}", description = "embedded database and generated files (GATEHOUSE_DATA_DIR, default ./data)")
+        // given empty, as an option or GATEHOUSE_DATA_DIR, it is refused (Config): earlier versions took it for the
+        // working directory, where their database may be, and ./data in its place would start an empty deployment
+        @Option(names = "--data-dir", defaultValue = "${env:GATEHOUSE_DATA_DIR:-data}", description = "embedded database and generated files (GATEHOUSE_DATA_DIR, default ./data)")
         Path dataDir;
 
         @Option(names = "--service-key", defaultValue = "${env:GATEHOUSE_SERVICE_KEY}", description = "use this service key instead of generating one (GATEHOUSE_SERVICE_KEY)")
@@ -176,21 +175,10 @@ public final class Main implements Runnable {
          * message ({@link #call} adds the variable the value came from).
          */
         Config config() {
-            return new Config(host, port, dataDirectory(), serviceKey, previousServiceKey, logLevel, http.settings(),
+            return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http.settings(),
                     tls.settings(),
                     database.settings(), changeLog.settings(), webhooks.settings(), limits.limits(),
                     RateLimit.parse("--close-rate-limit", closeRateLimit), oidc.settings());
-        }
-
-        /**
-         * {@code --data-dir}, or its default when the option was not given and {@code GATEHOUSE_DATA_DIR} is set but
-         * empty: an empty variable counts as unset, as every other does (the parser applies the default only to an
-         * unset one). An empty {@code --data-dir} given on the command line stays empty, for {@link Config} to refuse.
-         */
-        private Path dataDirectory() {
-            boolean given = spec != null && spec.commandLine().getParseResult() != null
-                    && spec.commandLine().getParseResult().hasMatchedOption("--data-dir");
-            return dataDir != null && dataDir.toString().isBlank() && !given ? Path.of(DEFAULT_DATA_DIR) : dataDir;
         }
 
         /**

@@ -290,17 +290,17 @@ class StartupFailureIT {
     }
 
     /**
-     * An empty {@code GATEHOUSE_DATA_DIR} counts as unset, as every other empty variable does: the data directory is
-     * {@code ./data} (here a file, so that the start stops there), never the working directory itself.
+     * An empty {@code GATEHOUSE_DATA_DIR} is refused as an empty {@code --data-dir} is, naming the variable: earlier
+     * versions took it for the working directory, where their database may still be, and taking {@code ./data}
+     * instead would start an empty deployment there.
      */
     @Test
-    void emptyDataDirectoryVariable_countsAsUnset() throws Exception {
+    void emptyDataDirectoryVariable_isRefused_namingIt() throws Exception {
         Path workingDirectory = workingDirectory("gatehouse-cwd-variable");
-        Path data = Files.createFile(workingDirectory.resolve("data"));
         Run run = serveIn(workingDirectory, Map.of("GATEHOUSE_DATA_DIR", ""), "--port", "0");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.errLines()).as(run.err()).containsExactly("gatehouse: cannot create the private directory "
-                + data.toRealPath() + ": it is a file, not a directory");
+        assertThat(run.errLines()).as(run.err()).containsExactly("gatehouse: --data-dir (from GATEHOUSE_DATA_DIR) "
+                + "must name a directory");
         assertUntouched(workingDirectory);
     }
 
