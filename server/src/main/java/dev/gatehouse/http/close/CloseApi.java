@@ -45,8 +45,9 @@ import tools.jackson.databind.node.ObjectNode;
  * every response the dialect writes — not on the errors the web server answers before any route runs, such as a
  * malformed request or a body over the limit —, 429 when spent, counted in {@code gatehouse_rate_limit_rejections_total{api="close"}}); the key must be a member key (a Close key acts as one user of one
  * organization); the organization must use the {@code close} model; a write that needs a permission of every
- * caller ({@link Endpoint#needs}: all but pinned views, which a member sets for itself) refuses one without it, 403, before its
- * body is read. Then the resource runs, calling the
+ * caller ({@link Endpoint#needs}: all but setting one's own pinned views) refuses one without it, 403, before its
+ * body, path ids or parameters are read; what a write asks of the ids in its path ({@link Endpoint#admitting}) follows,
+ * still before any parameter or the body. Then the resource runs, calling the
  * same services as the native API, so the same rules hold. Errors take Close's shapes:
  * {@code {"errors": [...], "field-errors": {...}}} for invalid input (400), {@code {"error": "..."}}
  * otherwise; conflicts, which Close has no status for, are 400.
@@ -86,29 +87,47 @@ public final class CloseApi implements Dialect {
     /**
      * One endpoint of a resource: method, Close path (relative to the prefix, ending with /), handler, and the
      * {@link Permission} the gate asks before the handler runs ({@code what} names the write in the refusal), or
-     * null when the handler decides alone (reads, and writes some callers may make on their own things).
+     * null when the handler decides alone (reads, and writes some callers may make on their own things). With
+     * {@code ownMembershipExempt}, a caller whose own membership id the path's {@code {id}} is, as written, is not
+     * asked the permission. {@code admission}, when not null, is what the handler asks of the caller and of the ids
+     * in its path, run by the gate after the permission and before any parameter or the body is read.
      */
-    record Endpoint(HandlerType method, String path, CloseHandler handler, Permission permission, String what) {
+    record Endpoint(HandlerType method, String path, CloseHandler handler, Permission permission, String what,
+                    boolean ownMembershipExempt, CloseHandler admission) {
         static Endpoint get(String path, CloseHandler h) {
-            return new Endpoint(HandlerType.GET, path, h, null, null);
+            return new Endpoint(HandlerType.GET, path, h, null, null, false, null);
         }
 
         static Endpoint post(String path, CloseHandler h) {
-            return new Endpoint(HandlerType.POST, path, h, null, null);
+            return new Endpoint(HandlerType.POST, path, h, null, null, false, null);
         }
 
         static Endpoint put(String path, CloseHandler h) {
-            return new Endpoint(HandlerType.PUT, path, h, null, null);
+            return new Endpoint(HandlerType.PUT, path, h, null, null, false, null);
         }
 
         static Endpoint delete(String path, CloseHandler h) {
-            return new Endpoint(HandlerType.DELETE, path, h, null, null);
+            return new Endpoint(HandlerType.DELETE, path, h, null, null, false, null);
         }
 
         /** This endpoint, its caller refused 403 without {@code needed} before anything of the request is read. */
         Endpoint needs(Permission needed, String write) {
             return new Endpoint(method, path, handler, Objects.requireNonNull(needed, "needed"),
-                    Objects.requireNonNull(write, "write"));
+                    Objects.requireNonNull(write, "write"), ownMembershipExempt, admission);
+        }
+
+        /**
+         * This endpoint, its permission not asked of a caller whose own membership the path's {@code {id}} names:
+         * judged on the id as written (Close ids have one spelling), so that nothing else of the request is read.
+         */
+        Endpoint exceptOnOwnMembership() {
+            return new Endpoint(method, path, handler, permission, what, true, admission);
+        }
+
+        /** This endpoint, {@code check} run after its permission and before any parameter or the body is read. */
+        Endpoint admitting(CloseHandler check) {
+            return new Endpoint(method, path, handler, permission, what, ownMembershipExempt,
+                    Objects.requireNonNull(check, "check"));
         }
     }
 
@@ -237,12 +256,17 @@ public final class CloseApi implements Dialect {
                         + "API serves only organizations using the \"close\" model.");
             }
             ctx.attribute(CALLER_ATTRIBUTE, member);
-            if (endpoint.permission() != null) {
+            boolean asked = endpoint.permission() != null
+                    && !(endpoint.ownMembershipExempt() && ownMembership(member, ctx.pathParam("id")));
+            if (asked) {
                 require(member, endpoint.permission(), endpoint.what());
             }
             CloseRequest request = new CloseRequest(ctx, member);
-            if (endpoint.what() != null) {
+            if (asked) {
                 request.writing(CloseErrors.Write.of(endpoint.what()));
+            }
+            if (endpoint.admission() != null) {
+                endpoint.admission().handle(request);
             }
             // read before the handler runs, so that a bad _fields is refused before a write changes anything
             request.fieldsWanted();
@@ -260,6 +284,11 @@ public final class CloseApi implements Dialect {
             case MANAGE_ORGANIZATION -> roles.requireMayManage(caller, caller.orgId(), what);
             case READ_HISTORY -> events.requireReader(caller, caller.orgId(), what);
         }
+    }
+
+    /** Whether {@code pathId}, as written, is the Close id of {@code caller}'s own membership. */
+    private static boolean ownMembership(Principal.Member caller, String pathId) {
+        return CloseWire.membershipId(caller.memberId()).equals(pathId);
     }
 
     /**

@@ -34,6 +34,8 @@ final class MembershipsResource {
     private static final Pattern EMAIL_DOMAIN = Pattern.compile("[^@]+@[^@]+\\.[^@]+");
     private static final int MAX_BULK = 1000;
     private static final int MAX_PINNED = 100;
+    /** A saved view's id as Close writes its ids: {@code save_} followed by ASCII letters and digits. */
+    private static final Pattern SAVED_VIEW_ID = Pattern.compile("save_[0-9A-Za-z]+");
 
     private final CloseMembershipService memberships;
     private final RoleService roles;
@@ -54,7 +56,10 @@ final class MembershipsResource {
                 Endpoint.delete("/membership/{id}/", this::deactivate)
                         .needs(Permission.MANAGE_ORGANIZATION, "deactivating a membership"),
                 Endpoint.get("/membership/{id}/pinned_views/", this::pinnedViews),
-                Endpoint.put("/membership/{id}/pinned_views/", this::setPinnedViews));
+                Endpoint.put("/membership/{id}/pinned_views/", this::setPinnedViews)
+                        .needs(Permission.MANAGE_ORGANIZATION, "setting another member's pinned views")
+                        .exceptOnOwnMembership()
+                        .admitting(this::requireMaySetPinnedViews));
     }
 
     /** {@code {"email", "role_id"}}: adds the person (a new user id when unknown here) or reactivates them. */
@@ -153,10 +158,21 @@ final class MembershipsResource {
         CloseReply.object(req, 200, pinned(ids));
     }
 
-    /** Replaces the whole ordered list; who may not set it is refused before the list is read. */
+    /**
+     * Who may not set the pinned views the path names is refused before any parameter or the body is read: the gate
+     * has asked {@code manage_organization} of a caller the path does not name ({@link Endpoint#exceptOnOwnMembership});
+     * this asks the rest of the member gate of the membership named, 404 when it names none.
+     */
+    private void requireMaySetPinnedViews(CloseRequest req) {
+        memberships.requireMaySetPinnedViews(req.caller(), req.orgId(), memberId(req.path("id")));
+    }
+
+    /**
+     * Replaces the whole ordered list, after {@link #requireMaySetPinnedViews}. Each id is {@code save_} followed by
+     * letters and digits ({@link #SAVED_VIEW_ID}), at most {@value #MAX_PINNED}, none repeated.
+     */
     private void setPinnedViews(CloseRequest req) {
         long memberId = memberId(req.path("id"));
-        memberships.requireMaySetPinnedViews(req.caller(), req.orgId(), memberId);
         Fields f = req.fields();
         for (String name : f.node().propertyNames()) {
             if (!name.equals("saved_view_ids")) {
@@ -176,7 +192,7 @@ final class MembershipsResource {
                 String id = listed.get(i).stringValue();
                 String at = "saved_view_ids[" + i + "]";
                 Integer earlier = firstAt.putIfAbsent(id, i);
-                if (!id.startsWith("save_") || id.length() < 6) {
+                if (!SAVED_VIEW_ID.matcher(id).matches()) {
                     f.error(at, "Not a saved view id: \"" + Fields.abbreviate(id) + "\".");
                 } else if (earlier != null) {
                     f.error(at, "Already pinned as item " + earlier + " (a view may be pinned once).");

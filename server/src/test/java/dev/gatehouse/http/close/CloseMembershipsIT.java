@@ -530,6 +530,80 @@ class CloseMembershipsIT {
                 .isEqualTo(400);
     }
 
+    /**
+     * Who may not set another member's pinned views is refused 403 before its parameters, the body or the id in the
+     * path are read: a restricted user was told its {@code _fields} was blank, or that the membership it named did not
+     * exist, and a manager refused for a member that sees more was told about its {@code _fields}. Its own membership,
+     * named as written, is still read and checked.
+     */
+    @Test
+    void settingAnotherMembersPinnedViews_isRefusedBeforeParametersIdOrBody() {
+        var org = close.org();
+        var other = close.org();
+        long restrictedRole = close.native_().roleId(org.org(), "Restricted User");
+        long member = close.member(org, "restricted-pins", restrictedRole);
+        Http restricted = close.client(close.key(org, member));
+        long limited = close.native_().role(org.org(), Map.of("name", "PinMgr", "permissions",
+                List.of("manage_organization", "calling"), "visibility",
+                Map.of("user_field_ids", List.of("cf_owner"), "unassigned", "require_assignment")));
+        Http manager = close.client(close.key(org, close.member(org, "pin-mgr", limited)));
+        String wideRole = org.admin().post("/role/", Map.of("name", "WidePins", "permissions", List.of("calling",
+                "view_all_leads"))).get("id").stringValue();
+        String wide = org.admin().post("/membership/", Map.of("email", "wide-pins@example.com", "role_id", wideRole))
+                .get("id").stringValue();
+        String theirs = other.admin().get("/me/").get("memberships").get(0).get("id").stringValue();
+        Map<String, List<String>> none = Map.of("saved_view_ids", List.of());
+        List<Http.Res> refused = List.of(
+                restricted.put("/membership/" + wide + "/pinned_views/?_fields=", none),
+                restricted.put("/membership/memb_nope/pinned_views/", none),
+                restricted.put("/membership/" + theirs + "/pinned_views/", none),
+                restricted.raw("PUT", "/membership/memb_nope/pinned_views/?_fields=", "{bad", "application/json"),
+                manager.put("/membership/" + wide + "/pinned_views/?_fields=", none),
+                manager.put("/membership/" + wide + "/pinned_views/", Map.of("saved_view_ids", "save_a")));
+        for (Http.Res res : refused) {
+            assertThat(res.status()).as(res.toString()).isEqualTo(403);
+            assertThat(res.json().has("field-errors")).as(res.toString()).isFalse();
+        }
+        assertThat(refused.get(0).get("error").stringValue()).startsWith(
+                "Setting another member's pinned views needs the permission \"manage_organization\"");
+        assertThat(refused.get(4).get("error").stringValue()).startsWith(
+                "Setting another member's pinned views is refused: membership " + wide);
+
+        String own = "/membership/" + CloseIds.encode(CloseIds.MEMBERSHIP, member) + "/pinned_views/";
+        Http.Res ownBlankFields = restricted.put(own + "?_fields=", none);
+        assertThat(ownBlankFields.status()).as(ownBlankFields.toString()).isEqualTo(400);
+        assertThat(ownBlankFields.get("field-errors").has("_fields")).isTrue();
+        assertThat(strings(restricted.put(own, Map.of("saved_view_ids", List.of("save_a"))).get("saved_view_ids")))
+                .containsExactly("save_a");
+        assertThat(manager.put("/membership/memb_nope/pinned_views/", none).status())
+                .as("a manager is told the membership does not exist").isEqualTo(404);
+        assertThat(org.admin().put("/membership/" + wide + "/pinned_views/?_fields=", none).status())
+                .as("a manager is told what is wrong").isEqualTo(400);
+    }
+
+    /**
+     * A saved view id is {@code save_} followed by letters and digits, as Close writes its ids: a line break, a tab,
+     * an invisible character or a trailing space after the prefix was stored.
+     */
+    @Test
+    void pinnedViews_idsAreSaveFollowedByLettersAndDigits() {
+        var org = close.org();
+        String path = "/membership/" + org.admin().get("/me/").get("memberships").get(0).get("id").stringValue()
+                + "/pinned_views/";
+        for (String bad : List.of("save_\n", "save_\t", "save_\u200b", "save_a ", " save_a", "save_", "save_a-b",
+                "save_\u00e9", "save_\u0661")) {
+            Http.Res res = org.admin().put(path, Map.of("saved_view_ids", List.of("save_ok", bad)));
+            assertThat(res.status()).as(res.toString()).isEqualTo(400);
+            assertThat(res.get("field-errors").propertyNames()).as(res.toString()).containsExactly("saved_view_ids");
+            assertThat(res.get("field-errors").get("saved_view_ids").stringValue()).as(res.toString())
+                    .startsWith("Item 1: ");
+        }
+        assertThat(org.admin().get(path).get("saved_view_ids")).isEmpty();
+        String closeShaped = "save_" + "aZ09".repeat(10) + "xyz";
+        assertThat(strings(org.admin().put(path, Map.of("saved_view_ids", List.of(closeShaped, "save_b")))
+                .get("saved_view_ids"))).containsExactly(closeShaped, "save_b");
+    }
+
     /** A role id is taken verbatim, as every id is: {@code " admin"} was trimmed into {@code admin}. */
     @Test
     void aRoleId_isTakenVerbatim_paddedItNamesNoRole() {

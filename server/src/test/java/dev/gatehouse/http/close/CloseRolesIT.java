@@ -418,7 +418,12 @@ class CloseRolesIT {
         var org = close.org();
         Http.Res edit = org.admin().put("/role/user/", Map.of("name", "Rep"));
         assertThat(edit.status()).isEqualTo(403);
-        assertThat(edit.get("error").stringValue()).contains("built-in");
+        assertThat(edit.get("error").stringValue())
+                .isEqualTo("Role user (\"User\") is a built-in role and cannot be edited.");
+        Http.Res delete = org.admin().delete("/role/admin/");
+        assertThat(delete.status()).isEqualTo(403);
+        assertThat(delete.get("error").stringValue())
+                .isEqualTo("Role admin (\"Admin\") is a built-in role and cannot be deleted.");
         assertThat(org.admin().delete("/role/restricteduser/").status()).isEqualTo(403);
         assertThat(org.admin().get("/role/user/").get("name").stringValue()).isEqualTo("User");
     }
