@@ -32,8 +32,7 @@ final class PrivateFiles {
     static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    /** The bits of a {@code unix:mode}: the sticky bit, and writing by others. */
-    private static final int STICKY = 01000;
+    /** The bit of a {@code unix:mode} that lets others write into a directory. */
     private static final int OTHERS_WRITE = 0002;
 
     private PrivateFiles() {
@@ -86,8 +85,8 @@ final class PrivateFiles {
     }
 
     /**
-     * An existing {@code dir} must be a directory of its own, not shared with other users: not writable by others nor
-     * sticky (as {@code /tmp} is), which making it {@code 0700} would lock everyone else out of — it is refused and its
+     * An existing {@code dir} must be a directory of its own, not shared with other users: not writable by others (as
+     * {@code /tmp} is), which making it {@code 0700} would lock everyone else out of — it is refused and its
      * mode left as it is. It must belong to the user this process runs as: it is made {@code 0700}, which only its
      * owner can do, and PostgreSQL's programs, which run in it as that user — as root, in a user namespace of their
      * own, without root's power over other users' files ({@link PostgresPrograms}) —, could not use it otherwise. Checked
@@ -114,7 +113,7 @@ final class PrivateFiles {
         }
     }
 
-    /** Refuses a directory others may write into or that is sticky ({@code /tmp}, mode {@code 1777}). */
+    /** Refuses a directory others may write into ({@code /tmp}, mode {@code 1777}). */
     private static void requireUnshared(Path dir) {
         int mode;
         try {
@@ -122,13 +121,10 @@ final class PrivateFiles {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return; // no mode to read: the file system's own access control applies
         }
-        boolean writableByOthers = (mode & OTHERS_WRITE) != 0;
-        boolean sticky = (mode & STICKY) != 0;
-        if (writableByOthers || sticky) {
+        if ((mode & OTHERS_WRITE) != 0) {
             throw new IllegalStateException("the data directory " + dir + " is shared (mode "
-                    + String.format("%04o", mode & 07777) + ": " + (writableByOthers && sticky
-                    ? "writable by others and sticky" : writableByOthers ? "writable by others" : "sticky")
-                    + "): choose a directory of its own for --data-dir; its mode is left as it is");
+                    + String.format("%04o", mode & 07777) + ": others may write into it): choose a directory of its "
+                    + "own for --data-dir; its mode is left as it is");
         }
     }
 

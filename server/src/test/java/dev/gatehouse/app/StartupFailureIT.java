@@ -305,23 +305,22 @@ class StartupFailureIT {
     }
 
     /**
-     * A shared directory — writable by others, or sticky as {@code /tmp} is — is refused as the data directory, its
+     * A shared directory — one others may write into, as {@code /tmp} — is refused as the data directory, its
      * mode left as it is: making it {@code 0700} locked every other user out of it. (A directory others may only
      * read is narrowed, EmbeddedDatabaseIT.) Each holds a directory where the lock file would go, so that a node
      * taking it fails at once.
      */
     @Test
     void sharedDataDirectory_isRefused_andItsModeLeftAsItIs() throws Exception {
-        Map<Integer, String> shared = Map.of(01777, "1777: writable by others and sticky",
-                0757, "0757: writable by others", 01755, "1755: sticky");
+        Map<Integer, String> shared = Map.of(01777, "1777", 0757, "0757", 0773, "0773");
         for (Map.Entry<Integer, String> mode : shared.entrySet()) {
             Path data = workingDirectory("gatehouse-shared-" + Integer.toOctalString(mode.getKey()));
             Files.setAttribute(data, "unix:mode", mode.getKey());
             Run run = serve(Map.of(), "--port", "0", "--data-dir", data.toString());
             assertThat(run.exit()).as(run.err()).isEqualTo(2);
             assertThat(run.errLines()).as(run.err()).containsExactly("gatehouse: the data directory " + data
-                    + " is shared (mode " + mode.getValue() + "): choose a directory of its own for --data-dir; its "
-                    + "mode is left as it is");
+                    + " is shared (mode " + mode.getValue() + ": others may write into it): choose a directory of "
+                    + "its own for --data-dir; its mode is left as it is");
             assertThat((int) Files.getAttribute(data, "unix:mode") & 07777).isEqualTo(mode.getKey());
             try (Stream<Path> files = Files.list(data)) {
                 assertThat(files).containsExactly(data.resolve("postgres.lock"));
