@@ -317,8 +317,8 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
 
     /**
      * A name, as the server takes it ({@link Fields#name}, {@link Fields#nameOrEmpty}): without the spaces of every kind
-     * at its ends ({@link Fields#stripSpaces}, the no-break spaces too), so that a second apply compares what the first
-     * one wrote, and checked by the server's own rule for names ({@link Fields#nameProblem}): no invisible character
+     * at its ends ({@link Fields#stripSpaces}, the no-break spaces too) and composed ({@link Fields#asName}), so that a
+     * second apply compares what the first one wrote, and checked by the server's own rule for names ({@link Fields#nameProblem}): no invisible character
      * anywhere but where a person writes one, so that no role looks exactly like another (or like a system role). A
      * role's name is {@code required}; a member's first or last name is null when absent, and {@code ""} (or spaces
      * alone) empties it.
@@ -335,7 +335,7 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
         if (problem != null) {
             throw new CliException(where + ": " + field + " " + problem);
         }
-        return Fields.stripSpaces(name);
+        return Fields.asName(name);
     }
 
     /**

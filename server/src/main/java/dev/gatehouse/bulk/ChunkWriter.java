@@ -876,12 +876,13 @@ final class ChunkWriter {
     /**
      * What {@code find} finds by a name a line refers to an object by (a deletion, a role or group reference): the
      * name as written, which may be one stored before names were trimmed of spaces of every kind (a no-break space at
-     * an end), else the name trimmed so ({@link Fields#stripSpaces}), as a line creating or updating the object takes
-     * it — so that {@code Sales} + U+00A0 names the group {@code Sales} in every line alike.
+     * an end) or not composed, else the name trimmed and composed so ({@link Fields#asName}), as a line creating or
+     * updating the object takes it — so that {@code Sales} + U+00A0 names the group {@code Sales} in every line alike,
+     * and {@code Cafe} + U+0301 the group {@code Café}.
      */
     private static <T> T byName(String name, Function<String, T> find) {
         T found = find.apply(name);
-        String trimmed = Fields.stripSpaces(name);
-        return found != null || trimmed.isEmpty() || trimmed.equals(name) ? found : find.apply(trimmed);
+        String taken = Fields.asName(name);
+        return found != null || taken.isEmpty() || taken.equals(name) ? found : find.apply(taken);
     }
 }

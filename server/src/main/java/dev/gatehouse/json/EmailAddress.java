@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * when given, never stored. It is refused rather than trimmed, as a user id is: Rooms makes an invited user's email
  * its user id. A joiner inside an address is kept where a person writes one, as in a user id (between two letters of
  * a script that joins, Persian or Devanagari; within an emoji); everywhere else the mail system would take it as a
- * character of its own.
+ * character of its own. An address is checked, stored and compared composed ({@link Fields#composed}): {@code e}
+ * followed by a combining acute accent is {@code é}, one address whichever way it was typed.
  *
  * <p>Addresses stored before the limits held are read and exported as they are; only writing one is checked.
  *

@@ -1,6 +1,7 @@
 package dev.gatehouse.json;
 
 import dev.gatehouse.error.InvalidInputException;
+import java.text.Normalizer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -145,17 +146,19 @@ public final class Fields {
     /**
      * A name people pick an object by in a list (a role, a group, an organization, a room, an office, a region, a
      * model and its types, a member's first and last name), returned without the spaces of every kind at its ends
-     * ({@link #stripSpaces}: the no-break spaces and U+3000 as much as ASCII's), then refused when it is blank or holds
+     * ({@link #stripSpaces}: the no-break spaces and U+3000 as much as ASCII's) and in Unicode's composed form
+     * ({@link #composed}), then refused when it is blank or holds
      * an invisible character anywhere by {@link Invisible}'s rule, which names the character and where it is: inside,
      * a space U+0020 is the name's own, and the joiners and selectors a person writes (an emoji sequence, a
      * non-joiner in a Persian word); an {@code @} is a character like any other ({@code Sales @ Berlin}). Names are
      * compared ignoring case where they are unique, so {@code Default Admin} followed by a no-break space, or with a
      * zero-width space inside, would otherwise be a second role looking exactly like the system role
-     * {@code Default Admin}. Its length is counted as sent.
+     * {@code Default Admin}; and {@code Re}, U+0301, {@code sume}, U+0301 a second role beside {@code Résumé} written
+     * with U+00E9, were it not composed. Its length is counted as sent.
      */
     public String name(String name, boolean required, int maxLength) {
         String s = string(name, required, maxLength);
-        return s == null ? null : named(name, stripSpaces(s), false);
+        return s == null ? null : named(name, asName(s), false);
     }
 
     /**
@@ -164,7 +167,7 @@ public final class Fields {
      */
     public String nameOrEmpty(String name, int maxLength) {
         String s = string(name, false, maxLength);
-        return s == null ? null : named(name, stripSpaces(s), true);
+        return s == null ? null : named(name, asName(s), true);
     }
 
     /**
@@ -201,10 +204,12 @@ public final class Fields {
 
     /**
      * An email address as {@link EmailAddress} defines it (name@domain, within mail's lengths, without whitespace of
-     * any kind nor another invisible character), returned verbatim: refused, never trimmed.
+     * any kind nor another invisible character), returned composed ({@link #composed}, the form RFC 6532 asks an
+     * address to be in) and otherwise as sent: refused, never trimmed.
      */
     public String email(String name, boolean required) {
-        String email = string(name, required, Integer.MAX_VALUE);
+        String sent = string(name, required, Integer.MAX_VALUE);
+        String email = sent == null ? null : composed(sent);
         String problem = email == null ? null : EmailAddress.problem(email);
         if (problem != null) {
             error(name, problem);
@@ -226,11 +231,30 @@ public final class Fields {
 
     /**
      * Why {@code name} is not a name {@link #name} takes, ready to follow the field's name, or null when it is one:
-     * judged without the spaces at its ends, as {@link #name} strips them ({@link #stripSpaces}); for a reader that
-     * checks a value before sending it, as {@link #identifierProblem}.
+     * judged as {@link #name} takes it ({@link #asName}); for a reader that checks a value before sending it, as
+     * {@link #identifierProblem}.
      */
     public static String nameProblem(String name) {
-        return Invisible.problem(stripSpaces(name), false);
+        return Invisible.problem(asName(name), false);
+    }
+
+    /**
+     * {@code s} as {@link #name} takes a name: without the spaces at its ends ({@link #stripSpaces}), composed
+     * ({@link #composed}). What a name a request gives is stored, compared and looked up as.
+     */
+    public static String asName(String s) {
+        return composed(stripSpaces(s));
+    }
+
+    /**
+     * {@code s} in Unicode's Normalization Form C: each letter and the accents on it as the one character Unicode has
+     * for them, where it has one ({@code e} followed by the combining acute U+0301 is U+00E9; the Ångström sign
+     * U+212B is U+00C5). Text written either way looks the same, and a name or an email is one value whichever way
+     * it was typed, where PostgreSQL's {@code lower()}, by which names and emails are unique, changes case and composes
+     * nothing. Returns {@code s} itself when it is composed already, as ASCII always is.
+     */
+    public static String composed(String s) {
+        return Normalizer.isNormalized(s, Normalizer.Form.NFC) ? s : Normalizer.normalize(s, Normalizer.Form.NFC);
     }
 
     /**
@@ -255,7 +279,7 @@ public final class Fields {
      * {@link #identifierProblem}.
      */
     public static String emailProblem(String email) {
-        return EmailAddress.problem(email);
+        return EmailAddress.problem(composed(email));
     }
 
     /**

@@ -1,13 +1,17 @@
 package dev.gatehouse.http;
 
+import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -273,7 +277,7 @@ class HostileValuesIT {
     @Test
     void pathEscapesThatDoNotDecode_areA400_inEveryDialect_beforeAnyKeyIsAsked() {
         String account = "/restapi/v2/accounts/";
-        Map<String, String> shapes = new java.util.LinkedHashMap<>();
+        Map<String, String> shapes = new LinkedHashMap<>();
         shapes.put("/v1/orgs/%u0041", "\"code\":\"invalid_path\"");
         shapes.put(org.path() + "/members/%ud800", "\"code\":\"invalid_path\"");
         shapes.put("/v1/models/%u0041", "\"code\":\"invalid_path\"");
@@ -291,6 +295,115 @@ class HostileValuesIT {
                 }
             }
         }
+    }
+
+    /**
+     * Names and emails that are canonically equivalent — {@code é} as U+00E9, or as {@code e} followed by the
+     * combining acute U+0301 — look the same, and are one: the second is refused as taken through the native API,
+     * Close and Rooms, and an import line that gives it again names the object the first made; the name and email are
+     * stored composed, whichever way they came. Each was a second role, group or member once.
+     */
+    @Test
+    void canonicallyEquivalentNamesAndEmails_areOne_inEveryDialect_andAnImport() {
+        String composed = "R\u00e9sum\u00e9";
+        String decomposed = "Re\u0301sume\u0301";
+        Fixtures.Org native_ = fixtures.org("close");
+        Http service = node.service();
+        long user = fixtures.roleId(native_, "User");
+
+        Http.Res role = service.post(native_.path() + "/roles", Map.of("name", decomposed + " 1", "permissions",
+                List.of("view_all_leads")));
+        assertThat(role.status()).as("%s", role).isEqualTo(201);
+        assertThat(role.get("name").stringValue()).isEqualTo(composed + " 1");
+        Http.Res again = service.post(native_.path() + "/roles", Map.of("name", composed + " 1", "permissions",
+                List.of("view_all_leads")));
+        assertThat(again.status()).as("%s", again).isEqualTo(409);
+        assertThat(again.get("code").stringValue()).isEqualTo("role_name_taken");
+        assertThat(service.post(native_.path() + "/groups", Map.of("name", "Caf\u00e9")).status()).isEqualTo(201);
+        Http.Res group = service.post(native_.path() + "/groups", Map.of("name", "Cafe\u0301"));
+        assertThat(group.status()).as("%s", group).isEqualTo(409);
+        assertThat(group.get("code").stringValue()).isEqualTo("group_name_taken");
+        Http.Res member = service.post(native_.path() + "/members", Map.of("user_id", "n1", "email",
+                "ne\u0301w@acme.test", "role_id", user));
+        assertThat(member.status()).as("%s", member).isEqualTo(201);
+        assertThat(member.get("email").stringValue()).isEqualTo("n\u00e9w@acme.test");
+        Http.Res twin = service.post(native_.path() + "/members", Map.of("user_id", "n2", "email",
+                "n\u00e9w@acme.test", "role_id", user));
+        assertThat(twin.status()).as("%s", twin).isEqualTo(409);
+        assertThat(twin.get("code").stringValue()).isEqualTo("member_exists");
+
+        Http.Res imported = service.raw("POST", native_.path() + "/import", String.join("\n",
+                line("type", "role", "name", decomposed + " 1", "permissions", List.of("view_all_leads")),
+                line("type", "group", "name", "Cafe\u0301"),
+                line("type", "member", "user_id", "n1", "email", "ne\u0301w@acme.test", "role", decomposed + " 1"),
+                line("type", "group_member", "group", "Cafe\u0301", "user_id", "n1")) + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+        assertThat(names(service.get(native_.path() + "/roles?limit=100"))).containsOnlyOnce(composed + " 1")
+                .noneMatch(name -> name.contains("\u0301"));
+        assertThat(names(service.get(native_.path() + "/groups?limit=100"))).containsExactly("Caf\u00e9");
+        Http.Res stolen = service.raw("POST", native_.path() + "/import", line("type", "member", "user_id", "n3",
+                "email", "ne\u0301w@acme.test", "role", "User") + "\n", "application/x-ndjson");
+        assertThat(stolen.status()).as("%s", stolen).isEqualTo(409);
+        assertThat(stolen.get("code").stringValue()).isEqualTo("member_exists");
+        assertThat(service.get(native_.path() + "/members/user:n1").get("role_id").longValue())
+                .isEqualTo(role.get("id").longValue());
+
+        Fixtures.Org closeOrg = fixtures.org("close");
+        Http close = new Http(node.baseUrl() + "/api/v1", null).header("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString((closeOrg.adminKey() + ":").getBytes(StandardCharsets.UTF_8)));
+        assertThat(close.post("/role/", Map.of("name", composed + " 2", "permissions", List.of("view_all_leads")))
+                .status()).isEqualTo(201);
+        Http.Res closeRole = close.post("/role/", Map.of("name", decomposed + " 2", "permissions",
+                List.of("view_all_leads")));
+        assertThat(closeRole.status()).as("%s", closeRole).isEqualTo(400);
+        assertThat(closeRole.get("error").stringValue()).contains("already has a role named");
+        assertThat(close.post("/group/", Map.of("name", "Cafe\u0301")).status()).isEqualTo(201);
+        Http.Res closeGroup = close.post("/group/", Map.of("name", "Caf\u00e9"));
+        assertThat(closeGroup.status()).as("%s", closeGroup).isEqualTo(400);
+        assertThat(names(service.get(closeOrg.path() + "/groups?limit=100"))).containsExactly("Caf\u00e9");
+        assertThat(close.post("/membership/", Map.of("email", "n\u00e9w@acme.test", "role_id", "user")).status())
+                .isEqualTo(200);
+        Http.Res closeMember = close.post("/membership/", Map.of("email", "ne\u0301w@acme.test", "role_id", "user"));
+        assertThat(closeMember.status()).as("%s", closeMember).isEqualTo(400);
+        assertThat(closeMember.get("error").stringValue()).contains("already an active member");
+
+        Fixtures.Org rooms = fixtures.org("rooms");
+        String account = "/restapi/v2/accounts/" + rooms.accountId();
+        Http admin = node.as(rooms.adminKey());
+        Http.Res roomsRole = admin.post(account + "/roles", Map.of("name", decomposed + " 3", "isExternal", false));
+        assertThat(roomsRole.status()).as("%s", roomsRole).isEqualTo(201);
+        Http.Res roomsTwin = admin.post(account + "/roles", Map.of("name", composed + " 3", "isExternal", false));
+        assertThat(roomsTwin.status()).as("%s", roomsTwin).isEqualTo(409);
+        assertThat(roomsTwin.get("errorCode").stringValue()).isEqualTo("ROLE_NAME_TAKEN");
+        int region = admin.post(account + "/regions", Map.of("name", "North")).get("regionId").intValue();
+        int office = admin.post(account + "/offices", Map.of("name", "Main", "regionId", region)).get("officeId")
+                .intValue();
+        Map<String, Object> invite = Map.of("firstName", "Ren\u00e9", "lastName", "Test", "email",
+                "ne\u0301w@acme.test", "roleId", roomsRole.get("roleId").intValue(), "accessLevel", "Contributor",
+                "offices", List.of(office));
+        Http.Res invited = admin.post(account + "/users/invite_user", invite);
+        assertThat(invited.status()).as("%s", invited).isEqualTo(201);
+        assertThat(invited.get("email").stringValue()).isEqualTo("n\u00e9w@acme.test");
+        Map<String, Object> twice = new HashMap<>(invite);
+        twice.put("email", "n\u00e9w@acme.test");
+        Http.Res invitedTwice = admin.post(account + "/users/invite_user", twice);
+        assertThat(invitedTwice.status()).as("%s", invitedTwice).isEqualTo(409);
+        assertThat(invitedTwice.get("errorCode").stringValue()).isEqualTo("MEMBER_EXISTS");
+    }
+
+    private static String line(Object... keysAndValues) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            fields.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Json.writeString(fields);
+    }
+
+    private static List<String> names(Http.Res list) {
+        assertThat(list.status()).as("%s", list).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        list.get("items").forEach(item -> names.add(item.get("name").stringValue()));
+        return names;
     }
 
     private static void assertNamed(Http.Res res, String field) {
