@@ -530,6 +530,26 @@ class CloseMembershipsIT {
                 .isEqualTo(400);
     }
 
+    /** A manager whose role sees only the records naming it in {@code cf_owner}, and a member seeing all of them. */
+    private record LimitedAndWide(Http manager, String wide) {
+    }
+
+    /**
+     * {@link LimitedAndWide} in {@code org}: the manager's role holds {@code permissions}; {@code name} tells the pairs
+     * of one organization apart.
+     */
+    private static LimitedAndWide limitedManagerAndWideMember(CloseFixtures.Org org, String name,
+                                                              List<String> permissions) {
+        long limited = close.native_().role(org.org(), Map.of("name", "Limited " + name, "permissions", permissions,
+                "visibility", Map.of("user_field_ids", List.of("cf_owner"), "unassigned", "require_assignment")));
+        Http manager = close.client(close.key(org, close.member(org, "limited-" + name, limited)));
+        String seesAll = org.admin().post("/role/", Map.of("name", "Wide " + name, "permissions", List.of("calling",
+                "view_all_leads"))).get("id").stringValue();
+        String wide = org.admin().post("/membership/", Map.of("email", "wide-" + name + "@example.com", "role_id",
+                seesAll)).get("id").stringValue();
+        return new LimitedAndWide(manager, wide);
+    }
+
     /**
      * Who may not set another member's pinned views is refused 403 before its parameters, the body or the id in the
      * path are read: a restricted user was told its {@code _fields} was blank, or that the membership it named did not
@@ -543,14 +563,9 @@ class CloseMembershipsIT {
         long restrictedRole = close.native_().roleId(org.org(), "Restricted User");
         long member = close.member(org, "restricted-pins", restrictedRole);
         Http restricted = close.client(close.key(org, member));
-        long limited = close.native_().role(org.org(), Map.of("name", "PinMgr", "permissions",
-                List.of("manage_organization", "calling"), "visibility",
-                Map.of("user_field_ids", List.of("cf_owner"), "unassigned", "require_assignment")));
-        Http manager = close.client(close.key(org, close.member(org, "pin-mgr", limited)));
-        String wideRole = org.admin().post("/role/", Map.of("name", "WidePins", "permissions", List.of("calling",
-                "view_all_leads"))).get("id").stringValue();
-        String wide = org.admin().post("/membership/", Map.of("email", "wide-pins@example.com", "role_id", wideRole))
-                .get("id").stringValue();
+        LimitedAndWide pair = limitedManagerAndWideMember(org, "pins", List.of("manage_organization", "calling"));
+        Http manager = pair.manager();
+        String wide = pair.wide();
         String theirs = other.admin().get("/me/").get("memberships").get(0).get("id").stringValue();
         Map<String, List<String>> none = Map.of("saved_view_ids", List.of());
         List<Http.Res> refused = List.of(
@@ -707,14 +722,10 @@ class CloseMembershipsIT {
     @Test
     void aRefusalOverWiderVisibility_speaksToTheCallerInOneVoice() {
         var org = close.org();
-        long limited = close.native_().role(org.org(), Map.of("name", "LimMgr", "permissions",
-                List.of("manage_organization", "calling", "export"), "visibility",
-                Map.of("user_field_ids", List.of("cf_owner"), "unassigned", "require_assignment")));
-        Http manager = close.client(close.key(org, close.member(org, "lim-2", limited)));
-        String seesAll = org.admin().post("/role/", Map.of("name", "Wide", "permissions", List.of("calling",
-                "view_all_leads"))).get("id").stringValue();
-        String wide = org.admin().post("/membership/", Map.of("email", "wide@example.com", "role_id", seesAll))
-                .get("id").stringValue();
+        LimitedAndWide pair = limitedManagerAndWideMember(org, "voice", List.of("manage_organization", "calling",
+                "export"));
+        Http manager = pair.manager();
+        String wide = pair.wide();
         Http.Res res = manager.put("/membership/" + wide + "/", Map.of("track_email_opens", true));
         assertThat(res.status()).as(res.toString()).isEqualTo(403);
         assertThat(res.get("error").stringValue()).isEqualTo("Updating a membership is refused: membership " + wide
