@@ -377,8 +377,9 @@ public final class HttpServer {
      * A {@code charset} the JVM does not know, a parameter without a value ({@code ; charset}) or a quoted value left
      * open ({@code ; charset="utf-8}) or a charset named twice, as two {@code Content-Type} headers are
      * ({@code http/edge/SingleHeaders}; {@link MediaTypes#parameterProblem}), is refused before anything reads the
-     * request (the servlet layer, and the web framework reading the query, would throw: a 500). Also asked of the
-     * requests answered directly ({@link DirectRoutes}).
+     * request (the servlet layer, and the web framework reading the query, would throw: a 500); so is a type whose
+     * charset the servlet layer, which reads quotes without their escapes, reads otherwise than RFC 9110 does. Also
+     * asked of the requests answered directly ({@link DirectRoutes}).
      */
     static void requireKnownCharset(String contentType) {
         String problem = MediaTypes.parameterProblem(contentType);
