@@ -22,6 +22,7 @@ import dev.gatehouse.resource.ResourceService;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleBatch;
 import dev.gatehouse.role.RoleInput;
+import dev.gatehouse.role.RoleReading;
 import dev.gatehouse.store.DatabaseHealth;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
@@ -404,9 +405,9 @@ final class ChunkWriter {
         return role.id();
     }
 
-    /** Whether {@code role} exists for the caller: any role, but an internal one to an external caller. */
+    /** Whether {@code role} exists for the caller ({@link RoleReading#givableBy}). */
     private boolean givable(Role role) {
-        return role != null && (role.external() || !caller.external());
+        return role != null && RoleReading.givableBy(caller, role);
     }
 
     // ---------------------------------------------------------------- members

@@ -43,16 +43,21 @@ public final class RoleReading {
      * tells nothing of which ids are company roles. External roles pass (the caller's other gates judge them).
      */
     public static void requireGivable(Caller caller, long memberId, boolean memberExternal, Role role) {
-        if (role.external()) {
-            return;
-        }
-        if (caller.external()) {
+        if (!givableBy(caller, role)) {
             throw notFound(role.orgId(), role.id());
         }
-        if (memberExternal) {
+        if (memberExternal && !role.external()) {
             throw InvalidInputException.field("role_id", "member " + memberId + " is external and may hold only "
                     + "external roles; role " + role.id() + " (\"" + role.name() + "\") is internal");
         }
+    }
+
+    /**
+     * Whether {@code role} is one {@code caller} could ever give, to anyone: any role, but an internal one to an
+     * external caller, which may neither give nor read one — to it such a role is one that does not exist.
+     */
+    public static boolean givableBy(Caller caller, Role role) {
+        return role.external() || !caller.external();
     }
 
     /**

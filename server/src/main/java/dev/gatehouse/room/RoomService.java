@@ -367,12 +367,12 @@ public final class RoomService {
      * A new invitee joins as an outsider (an external member), who may hold only external roles: a company role is
      * refused before anyone is added, in words about the invitee, who does not exist and never will by this request
      * (the assignment rules would name the member just added, then rolled back). A role that does not exist is left
-     * to them, and so is a company role the caller may not read ({@link RoleReading}: an outsider inviting), which
-     * the assignment rules answer as one that does not exist.
+     * to them, and so is a company role the caller could never give ({@link RoleReading#givableBy}: an outsider
+     * inviting), which the assignment rules answer as one that does not exist.
      */
     private void requireOutsiderRole(Handle h, Caller caller, long orgId, long roleId) {
         Optional<Role> role = roles.find(h, orgId, roleId);
-        if (role.isPresent() && !role.get().external() && RoleReading.mayRead(h, caller, roleId)) {
+        if (role.isPresent() && !role.get().external() && RoleReading.givableBy(caller, role.get())) {
             throw InvalidInputException.field("roleId", "a new invitee joins as an outsider and may hold only "
                     + "external roles; role " + roleId + " (\"" + role.get().name() + "\") is internal");
         }
