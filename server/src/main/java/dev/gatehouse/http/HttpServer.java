@@ -376,17 +376,17 @@ public final class HttpServer {
     /**
      * A {@code charset} the JVM does not know, a parameter without a value ({@code ; charset}) or a quoted value left
      * open ({@code ; charset="utf-8}) or a charset named twice, as two {@code Content-Type} headers are
-     * ({@code http/edge/SingleHeaders}; {@link MediaTypes#parameterProblem}), is refused before anything reads the
+     * ({@code http/edge/SingleHeaders}; {@link MediaTypes#declared}), is refused before anything reads the
      * request (the servlet layer, and the web framework reading the query, would throw: a 500); so is a type whose
      * charset the servlet layer, which reads quotes without their escapes, reads otherwise than RFC 9110 does. Also
      * asked of the requests answered directly ({@link DirectRoutes}).
      */
     static void requireKnownCharset(String contentType) {
-        String problem = MediaTypes.parameterProblem(contentType);
-        if (problem != null) {
-            throw new HttpResponseException(415, problem);
+        MediaTypes.Declared declared = MediaTypes.declared(contentType);
+        if (declared.problem() != null) {
+            throw new HttpResponseException(415, declared.problem());
         }
-        String name = MediaTypes.charset(contentType);
+        String name = declared.charset();
         String servlets = contentType == null ? null : MimeTypes.getCharsetFromContentType(contentType);
         if (servlets != null && !sameCharset(servlets, name)) {
             // the servlet layer reads quotes without their escapes: x="\"; charset=utf-8" names a charset "utf-8\""

@@ -30,7 +30,11 @@ public final class MediaTypes {
 
     /** The {@code charset} parameter of a {@code Content-Type} value (without quotes), or null when it has none. */
     public static String charset(String contentType) {
-        for (Parameter parameter : parameters(contentType)) {
+        return charset(parameters(contentType));
+    }
+
+    private static String charset(List<Parameter> parameters) {
+        for (Parameter parameter : parameters) {
             if (parameter.name().equalsIgnoreCase("charset") && parameter.value() != null) {
                 return parameter.value();
             }
@@ -45,9 +49,9 @@ public final class MediaTypes {
      * not guess as a proxy in front of it did; so is a charset named twice ({@code ; charset=iso-8859-1;
      * charset=utf-8}): which of two a server takes (the first, here) need not be the one a proxy took.
      */
-    public static String parameterProblem(String contentType) {
+    private static String parameterProblem(List<Parameter> parameters) {
         int charsets = 0;
-        for (Parameter parameter : parameters(contentType)) {
+        for (Parameter parameter : parameters) {
             if (parameter.name().equalsIgnoreCase("charset") && ++charsets > 1) {
                 return "the Content-Type names its charset more than once; name it once";
             }
@@ -61,6 +65,19 @@ public final class MediaTypes {
             }
         }
         return null;
+    }
+
+    /**
+     * What a {@code Content-Type} value declares, its parameters read once: what is wrong with them
+     * ({@link #parameterProblem}; null when nothing is) and its charset ({@link #charset}; null when none).
+     */
+    public record Declared(String problem, String charset) {
+    }
+
+    /** {@link Declared}: the problem with a {@code Content-Type}'s parameters and its charset, in one reading. */
+    public static Declared declared(String contentType) {
+        List<Parameter> parameters = parameters(contentType);
+        return new Declared(parameterProblem(parameters), charset(parameters));
     }
 
     /**
