@@ -6,6 +6,7 @@ import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
 import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -389,6 +390,45 @@ class HostileValuesIT {
         Http.Res invitedTwice = admin.post(account + "/users/invite_user", twice);
         assertThat(invitedTwice.status()).as("%s", invitedTwice).isEqualTo(409);
         assertThat(invitedTwice.get("errorCode").stringValue()).isEqualTo("MEMBER_EXISTS");
+    }
+
+    /**
+     * A search for a name or an email finds it whichever way the accents of either were typed: the text searched for
+     * is composed as names and emails are stored. {@code q=Rene\u0301e} found no member named Renée, in the native
+     * API and in each of Rooms' searches.
+     */
+    @Test
+    void searchesForANameOrEmail_findItWhicheverWayItsAccentsWereTyped() {
+        String decomposed = URLEncoder.encode("Rene\u0301e", StandardCharsets.UTF_8);
+        Fixtures.Org rooms = fixtures.org("rooms");
+        String account = "/restapi/v2/accounts/" + rooms.accountId();
+        Http admin = node.as(rooms.adminKey());
+        int region = admin.post(account + "/regions", Map.of("name", "Ren\u00e9e North")).get("regionId").intValue();
+        int office = admin.post(account + "/offices", Map.of("name", "Ren\u00e9e Main", "regionId", region))
+                .get("officeId").intValue();
+        int role = admin.post(account + "/roles", Map.of("name", "Ren\u00e9e role", "isExternal", false))
+                .get("roleId").intValue();
+        Http.Res invited = admin.post(account + "/users/invite_user", Map.of("firstName", "Ren\u00e9e", "lastName",
+                "Test", "email", "ren\u00e9e@acme.test", "roleId", role, "accessLevel", "Contributor", "offices",
+                List.of(office)));
+        assertThat(invited.status()).as("%s", invited).isEqualTo(201);
+        int room = admin.post(account + "/rooms", Map.of("name", "Deal", "roleId",
+                fixtures.roleId(rooms, "Default Admin"))).get("roomId").intValue();
+        assertThat(admin.post(account + "/rooms/" + room + "/users", Map.of("email", "ren\u00e9e@acme.test",
+                "firstName", "Ren\u00e9e", "lastName", "Test", "roleId", role)).status()).isEqualTo(201);
+
+        Http service = node.service();
+        assertThat(service.get(rooms.path() + "/members?q=" + decomposed).get("items")).hasSize(1);
+        assertThat(names(service.get(rooms.path() + "/offices?q=" + decomposed))).containsExactly("Ren\u00e9e Main");
+        assertThat(admin.get(account + "/users?filter=" + decomposed).get("userSummaries")).hasSize(1);
+        assertThat(admin.get(account + "/users?filter=" + URLEncoder.encode("rene\u0301e@", StandardCharsets.UTF_8))
+                .get("userSummaries")).hasSize(1);
+        assertThat(admin.get(account + "/roles?filter=" + decomposed).get("roles")).hasSize(1);
+        assertThat(admin.get(account + "/offices?search=" + decomposed).get("officeSummaries")).hasSize(1);
+        assertThat(admin.get(account + "/rooms/" + room + "/users?filter=" + decomposed).get("users")).hasSize(1);
+        Http.Res assignable = admin.get(account + "/rooms/" + room + "/assignable_roles?assigneeEmail="
+                + URLEncoder.encode("rene\u0301e@acme.test", StandardCharsets.UTF_8));
+        assertThat(assignable.get("currentRoleId").intValue()).as("%s", assignable).isEqualTo(role);
     }
 
     private static String line(Object... keysAndValues) {

@@ -54,7 +54,7 @@ final class OfficesEndpoints {
         Accounts.Account a = accounts.resolve(ctx);
         int start = Wire.start(ctx);
         int count = Wire.count(ctx);
-        OfficeQuery query = new OfficeQuery(Wire.query(ctx, "search"), Wire.queryBool(ctx, "onlyAccessible", false), 0,
+        OfficeQuery query = new OfficeQuery(Wire.searched(ctx, "search"), Wire.queryBool(ctx, "onlyAccessible", false), 0,
                 start, count);
         Wire.json(ctx, 200, Wire.page(ctx, "officeSummaries", slice(offices.offices(a.principal(), a.orgId(), query)),
                 start, count, OfficesEndpoints::office));

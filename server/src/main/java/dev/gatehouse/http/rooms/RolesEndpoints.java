@@ -65,7 +65,7 @@ final class RolesEndpoints {
         RoomsRoleService.Context context = context(ctx);
         int start = Wire.start(ctx);
         int count = Wire.count(ctx);
-        List<Role> all = roomsRoles.list(a.principal(), a.orgId(), context, Wire.query(ctx, "filter"));
+        List<Role> all = roomsRoles.list(a.principal(), a.orgId(), context, Wire.searched(ctx, "filter"));
         Slice<Role> page = new Slice<>(all.subList(Math.min(start, all.size()), Math.min(start + count, all.size())),
                 all.size());
         Wire.json(ctx, 200, Wire.page(ctx, "roles", page, start, count, RoomsJson::roleSummary));

@@ -168,7 +168,7 @@ final class RoomsEndpoints {
                         Map.of("sort", "unknown value")));
         String company = a.org().name();
         Wire.json(ctx, 200, Wire.page(ctx, "users", rooms.users(a.principal(), a.orgId(), roomId,
-                Wire.query(ctx, "filter"), sort, start, count), start, count, u -> RoomsJson.roomUserSummary(u, company)));
+                Wire.searched(ctx, "filter"), sort, start, count), start, count, u -> RoomsJson.roomUserSummary(u, company)));
     }
 
     /** RoomInvite: 201 with the user added, or 200 with the user as it already is in the room (nothing changes). */
@@ -247,7 +247,7 @@ final class RoomsEndpoints {
         int start = Wire.start(ctx);
         int count = Wire.count(ctx);
         RoomsRoleService.Assignable assignable = roomsRoles.assignable(a.principal(), a.orgId(), roomId,
-                Wire.query(ctx, "assigneeEmail"), Wire.query(ctx, "filter"), start, count);
+                Wire.searched(ctx, "assigneeEmail"), Wire.searched(ctx, "filter"), start, count);
         ObjectNode body = Wire.page(ctx, "roles", assignable.roles(), start, count, RoomsJson::roleSummary);
         ObjectNode out = Json.object();
         if (assignable.currentRoleId() != null) {

@@ -51,7 +51,7 @@ final class UsersEndpoints {
         Accounts.Account a = accounts.resolve(ctx);
         int start = Wire.start(ctx);
         int count = Wire.count(ctx);
-        UserQuery query = new UserQuery(Wire.query(ctx, "filter"), sort(ctx), Wire.queryId(ctx, "defaultOfficeId"),
+        UserQuery query = new UserQuery(Wire.searched(ctx, "filter"), sort(ctx), Wire.queryId(ctx, "defaultOfficeId"),
                 accessLevel(ctx), Wire.queryId(ctx, "titleId"),
                 idOrNull(Wire.queryId(ctx, "roleId")), pending(ctx), Wire.queryBool(ctx, "lockedOnly", false), start, count);
         Wire.json(ctx, 200, Wire.page(ctx, "userSummaries", users.list(a.principal(), a.orgId(), query), start, count,

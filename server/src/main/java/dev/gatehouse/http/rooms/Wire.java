@@ -99,6 +99,15 @@ final class Wire {
         return v == null || v.isEmpty() ? null : v;
     }
 
+    /**
+     * A query parameter holding a name or an email, or the start of one, to look for: composed as names and emails
+     * are stored ({@link Fields#composed}), so that it finds them whichever way its accents were typed.
+     */
+    static String searched(Context ctx, String name) {
+        String v = query(ctx, name);
+        return v == null ? null : Fields.composed(v);
+    }
+
     static Integer queryInt(Context ctx, String name, Integer fallback, int min, int max) {
         String raw = query(ctx, name);
         if (raw == null) {

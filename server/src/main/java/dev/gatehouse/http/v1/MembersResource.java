@@ -72,6 +72,7 @@ final class MembersResource {
         if (search != null && (search.isBlank() || search.length() > 200)) {
             throw dev.gatehouse.error.InvalidInputException.field("q", "must hold 1 to 200 characters to search for");
         }
+        search = search == null ? null : Fields.composed(search); // as names and emails are stored
         // the filters are the list's variant: a position among one filter's members would start another's page
         String variant = V1.variant("status", status, "role_id", roleId, "q", search);
         V1.page(ctx, variant, members.list(principal, V1.id(ctx, "org"), V1.after(ctx, variant), limit, status, roleId,

@@ -96,6 +96,7 @@ final class OfficesResource {
             throw new InvalidInputException("invalid_parameter", "q must be 1 to " + MAX_TEXT
                     + " characters", Map.of("q", "must be 1.." + MAX_TEXT + " characters"));
         }
+        q = q == null ? null : Fields.composed(q); // as names are stored
         // the text searched for is the list's variant: a position among one search's offices would start another's
         String variant = V1.variant("q", q);
         V1.page(ctx, variant, offices.offices(principal, V1.id(ctx, "org"), new OfficeQuery(q, false,
