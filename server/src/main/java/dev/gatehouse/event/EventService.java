@@ -32,9 +32,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * An organization's history, read from the change log. Who may read it all (a <em>reader</em>): a service key,
  * for any organization (also one deleted since: history outlives it); a member key, for its own organization
- * only, when its member holds the permission the model names for managing roles ({@code management.roles}) —
- * the same people who can change what the history shows — and sees every resource the history may show (on
- * {@code rooms}, every room: {@code autoAccessToRooms}), as for an export. The native events API serves readers only. A
+ * only, when its member holds the permissions the model names for managing roles and members ({@code
+ * management.roles}, {@code management.members}: the history shows every member's grants, which only the second
+ * reads elsewhere) and sees every resource the history may show (on {@code rooms}, every room: {@code
+ * autoAccessToRooms}), as for an export. The native events API serves readers only. A
  * dialect whose original shows its event log to every user (Close) shows other members a part of it
  * ({@link #pageVisible}): changes of the organization, its roles and groups ({@link #SHARED}) to internal
  * members, and changes of their own member record and its settings ({@link #PERSONAL}) to each member — not
@@ -230,6 +231,7 @@ public final class EventService {
             return;
         }
         caller.require(model.management().roles(), what);
+        caller.require(model.management().members(), what);
         ResourceType unseen = partlySeen(caller, model);
         if (unseen != null) {
             throw new ForbiddenException("permission_required", what + " needs to see every " + unseen.key()
@@ -240,7 +242,8 @@ public final class EventService {
 
     /** Whether {@code caller} is a reader (class comment). */
     private boolean reads(Caller caller, PermissionModel model) {
-        return caller.isService() || caller.has(model.management().roles()) && partlySeen(caller, model) == null;
+        return caller.isService() || caller.has(model.management().roles()) && caller.has(model.management().members())
+                && partlySeen(caller, model) == null;
     }
 
     /** A resource type of which {@code caller} does not see every resource, or null. */

@@ -31,8 +31,8 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Webhook subscriptions of an organization and their rules. Who may manage them: service keys, and member
- * keys of the organization whose member holds the model's role-management permission (the same rule as
- * the events API, since a subscription receives the same events). URLs are absolute {@code http} or
+ * keys of the organization whose member may read its history ({@link EventService#requireReader}:
+ * the same rule as the events API, since a subscription receives the same events). URLs are absolute {@code http} or
  * {@code https} URLs ({@link WebhookUrl}) whose host is not, and does not resolve to, an address inside the
  * network ({@link TargetPolicy}; checked once the caller is authorized, and again at every delivery); an
  * organization has at most {@link #MAX_PER_ORG}

@@ -309,7 +309,8 @@ class ReadPolicyIT {
     @Test
     void theHistory_andWebhooks_needToSeeEveryRoom() {
         node.service().put(base + "/rooms/" + hidden + "/field_data", Map.of("data", Map.of("price", "secret-950")));
-        long accountManager = fx.role(org, "Account manager", List.of("canManageAccount", "canViewRoomDetails"));
+        long accountManager = fx.role(org, "Account manager", List.of("canManageAccount", "canViewRoomDetails",
+                "canManageMemberSameAccessLevel"));
         Http key = fx.keyFor(org, fx.member(org, "acct", accountManager));
         assertThat(key.get(base + "/rooms/" + hidden).status()).isEqualTo(404);
         for (Http.Res refused : List.of(key.get(org.path() + "/events?object_type=room"),
@@ -320,12 +321,42 @@ class ReadPolicyIT {
             assertThat(refused.get("detail").stringValue()).contains("every room");
         }
         long seesAll = fx.role(org, "Account manager, every room", List.of("canManageAccount", "canViewRoomDetails",
-                "autoAccessToRooms"));
+                "autoAccessToRooms", "canManageMemberSameAccessLevel"));
         Http all = fx.keyFor(org, fx.member(org, "acct-all", seesAll));
         Http.Res events = all.get(org.path() + "/events?object_type=room");
         assertThat(events.status()).as("%s", events).isEqualTo(200);
         assertThat(events.json().toString()).contains("secret-950");
         assertThat(all.get(org.path() + "/webhooks").status()).isEqualTo(200);
+    }
+
+    /**
+     * The history shows every member's grants, which another member reads only with the model's member-management
+     * permission: reading the history, or subscribing a webhook to it, needs that permission too, as an export does.
+     * An account manager seeing every room once read a v5 Manager's flags there that its own read of them refused.
+     */
+    @Test
+    void theHistory_andWebhooks_needTheMemberManagementPermission_asItShowsEveryMembersGrants() {
+        Fixtures.Org classic = fx.org("rooms_v5");
+        long manager = fx.roleId(classic, "Manager");
+        long flagged = fx.member(classic, "flagged", manager);
+        assertThat(node.service().put(classic.path() + "/members/" + flagged + "/grants", Map.of("permissions",
+                List.of("canManageCompanyRooms"))).status()).isEqualTo(200);
+        long auditor = fx.role(classic, "Auditor", List.of("canManageAccount", "autoAccessToRooms"));
+        Http key = fx.keyFor(classic, fx.member(classic, "auditor", auditor));
+        assertThat(key.get(classic.path() + "/members/" + flagged + "/grants").status()).isEqualTo(403);
+        for (Http.Res refused : List.of(key.get(classic.path() + "/events?object_type=member_grants"),
+                key.get(classic.path() + "/events/1"), key.get(classic.path() + "/webhooks"),
+                key.post(classic.path() + "/webhooks", Map.of("url", "https://hooks.example.com/gatehouse")))) {
+            assertThat(refused.status()).as("%s", refused).isEqualTo(403);
+            assertThat(refused.get("code").stringValue()).isEqualTo("permission_required");
+            assertThat(refused.get("detail").stringValue()).contains("canManageCompanyMembers");
+        }
+        long both = fx.role(classic, "Auditor of members", List.of("canManageAccount", "autoAccessToRooms",
+                "canManageCompanyMembers"));
+        Http reader = fx.keyFor(classic, fx.member(classic, "reader", both));
+        Http.Res events = reader.get(classic.path() + "/events?object_type=member_grants");
+        assertThat(events.status()).as("%s", events).isEqualTo(200);
+        assertThat(events.json().toString()).contains("canManageCompanyRooms");
     }
 
     /**
