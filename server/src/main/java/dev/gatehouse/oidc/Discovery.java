@@ -77,13 +77,22 @@ final class Discovery {
      * held is due to be read again, this caller reads it (at most {@link #TIMEOUT}) unless another does already.
      */
     Document get() {
+        return get(TokenVerifier.Attempt.now());
+    }
+
+    /**
+     * {@link #get()} for a token request: a read it makes gets what is left of {@code attempt}'s time, which the
+     * key set's fetch then shares — a request once read a stalled issuer's document for 5 s and then waited 5 s
+     * more for its key set, where it is promised 5 s in all.
+     */
+    Document get(TokenVerifier.Attempt attempt) {
         Document held = document;
         if (held == null) {
-            return first();
+            return first(attempt);
         }
         if (clock.millis() >= rereadAt && rereading.compareAndSet(false, true)) {
             try {
-                document = fetch();
+                document = fetch(attempt);
                 readAt = clock.millis();
                 rereadAt = readAt + REREAD_AFTER.toMillis();
                 read();
@@ -115,7 +124,7 @@ final class Discovery {
         }
     }
 
-    private synchronized Document first() {
+    private synchronized Document first(TokenVerifier.Attempt attempt) {
         if (document != null) {
             return document;
         }
@@ -125,7 +134,7 @@ final class Discovery {
             throw unavailable(failure, (int) Math.ceil((RETRY_AFTER.toNanos() - waited) / 1e9));
         }
         try {
-            Document read = fetch();
+            Document read = fetch(attempt);
             readAt = clock.millis();
             rereadAt = readAt + REREAD_AFTER.toMillis();
             document = read;
@@ -166,8 +175,9 @@ final class Discovery {
         }
     }
 
-    private Document fetch() throws IOException {
-        JsonNode json = Json.MAPPER.readTree(fetch.get(settings.discoveryUri(), "discovery document"));
+    private Document fetch(TokenVerifier.Attempt attempt) throws IOException {
+        JsonNode json = Json.MAPPER.readTree(fetch.get(settings.discoveryUri(), "discovery document",
+                attempt.timeLeft()));
         String issuer = text(json, "issuer");
         if (!settings.issuer().equals(issuer)) {
             throw new IllegalArgumentException("the discovery document names the issuer \"" + issuer + "\", not the "

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code enc} (a key published for encryption only was once used to check signatures).
  *
  * <p>A token request waits for the key set at most {@link IssuerFetch#TIMEOUT} in all ({@link TokenVerifier.Attempt}
- * holds when it began): a fetch made for it gets only the time it has left, and a request that waited — behind the
+ * holds when it began), a re-read of the discovery document it made first included: a fetch made for it gets only the
+ * time it has left, and a request that waited — behind the
  * cache's lock — for a fetch that failed is answered by that failure rather than fetching again. Each waiter once
  * fetched again itself when the fetch it had waited for failed, so a key set that stalled held requests twice the
  * promised time, and was asked for once per waiter. Likewise a request that waited for a fetch that succeeded uses
@@ -130,6 +131,11 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
     boolean fetchedSince(TokenVerifier.Attempt attempt) {
         Long fetched = lastFetchedNanos;
         return fetched != null && fetched - attempt.startedNanos() > 0;
+    }
+
+    /** Whether a fetch has succeeded: before, {@link #published} holds no keys because none were read. */
+    boolean fetchedOnce() {
+        return lastFetchedNanos != null;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.gatehouse.access.Principal;
 import dev.gatehouse.engine.DecisionEngine;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.json.Json;
 import dev.gatehouse.member.MemberRef;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,9 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 /**
  * Sign-in with the product's identity provider (OpenID Connect), when an issuer is configured
@@ -122,10 +126,12 @@ public final class OidcService {
             throw new UnauthenticatedException("invalid_token", "an access token acts as a member of the "
                     + "organization the request's path names, and this path names none; use an API key here");
         }
-        TokenVerifier verifier = verifier();
+        // one budget for the issuer's documents: a re-read of discovery due now, then the key set
+        TokenVerifier.Attempt attempt = TokenVerifier.Attempt.now();
+        TokenVerifier verifier = verifier(attempt);
         TokenVerifier.Verified verified;
         try {
-            verified = verifier.verify(token);
+            verified = verifier.verify(token, attempt);
         } catch (UnavailableException e) {
             // the document may name the key set wrongly: read again soon, a corrected one is taken within seconds
             discovery.keySetUnavailable();
@@ -135,7 +141,7 @@ public final class OidcService {
         if (settings.userClaim().equals(EMAIL_CLAIM)) {
             checkEmailVerified(claims.getClaim(EMAIL_VERIFIED_CLAIM));
         }
-        String userId = userId(claims.getClaim(settings.userClaim()));
+        String userId = userId(verified.payload());
         Long memberId = userId == null ? null : engine.findMemberId(orgId, userId);
         if (memberId == null) {
             // the organization is not named: its id would tell an account GUID's holder which one it is
@@ -164,26 +170,56 @@ public final class OidcService {
     }
 
     /**
-     * The user id a token's user claim holds, or null when it can be no member's: a string as it is, a JSON integer
-     * as its decimal digits ({@code 100} is user {@code 100}); 401 for anything else — a fraction or an exponent
-     * ({@code 100.0}, {@code 1e2}) or an integer beyond 64 bits, whose digits the token's JSON reader does not keep
-     * (Java's number formatting once made all three {@code 100.0} or {@code 1.2345678901234567E19}), an object, a
-     * list. A user id longer than any member's ({@link MemberRef#userIdLength}, in characters as a client counts
-     * them) names none.
+     * The user id a token's user claim holds, read from {@code payload} as the token wrote it, or null when it can be
+     * no member's: a string as it is, a JSON integer of at most 64 bits as its decimal digits ({@code 100} is user
+     * {@code 100}) when they are what the token wrote; 401 for anything else — a fraction or an exponent
+     * ({@code 100.0}, {@code 1e2}), an integer beyond 64 bits, {@code -0} (the integer 0 written otherwise), an
+     * object, a list. The JWT library's claims cannot judge it: its reader makes {@code 100.0} and {@code 1e2} one
+     * {@code Double}, {@code -0} the {@code Long} 0, and a numeric {@code sub} text by Java's number formatting, so
+     * under the default claim {@code sub} a token once acted as the member {@code 100.0} or
+     * {@code 1.2345678901234567E19}. A user id longer than any member's ({@link MemberRef#userIdLength}, in
+     * characters as a client counts them) names none.
      */
-    private String userId(Object claim) {
-        String userId;
-        if (claim instanceof String text) {
-            userId = text;
-        } else if (claim instanceof Long || claim instanceof Integer) {
-            userId = claim.toString();
-        } else if (claim instanceof Number) {
-            throw TokenVerifier.invalid("its claim \"" + settings.userClaim() + "\" is a number that is no integer "
-                    + "of at most 64 bits; a user id in a number must be an integer written in digits");
-        } else {
-            throw TokenVerifier.invalid("its claim \"" + settings.userClaim() + "\" holds no user id");
+    private String userId(String payload) {
+        String name = settings.userClaim();
+        String userId = null;
+        try (JsonParser parser = Json.MAPPER.createParser(payload)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw TokenVerifier.invalid("its payload is not a JSON object");
+            }
+            while (userId == null && parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                boolean claim = parser.currentName().equals(name);
+                JsonToken value = parser.nextToken();
+                if (!claim) {
+                    parser.skipChildren();
+                } else if (value == JsonToken.VALUE_STRING) {
+                    userId = parser.getString();
+                } else if (value == JsonToken.VALUE_NUMBER_INT && writtenAsItsDigits(parser.getString())) {
+                    userId = parser.getString();
+                } else if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
+                    throw TokenVerifier.invalid("its claim \"" + name + "\" is a number that is no integer of at most "
+                            + "64 bits written as its digits; a user id in a number must be one (100, not 100.0, 1e2 "
+                            + "or -0)");
+                } else {
+                    break;
+                }
+            }
+        } catch (JacksonException e) {
+            throw TokenVerifier.invalid("its payload is not JSON the server reads");
+        }
+        if (userId == null) {
+            throw TokenVerifier.invalid("its claim \"" + name + "\" holds no user id");
         }
         return userId.isEmpty() || MemberRef.userIdLength(userId) > MemberRef.MAX_LENGTH ? null : userId;
+    }
+
+    /** Whether JSON integer {@code text} is a 64-bit integer's decimal digits exactly (not {@code -0}, not beyond). */
+    private static boolean writtenAsItsDigits(String text) {
+        try {
+            return Long.toString(Long.parseLong(text)).equals(text);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** What the console needs to sign in with the issuer; empty when OIDC is off. 503 while it cannot be reached. */
@@ -228,9 +264,12 @@ public final class OidcService {
         return settings.issuer();
     }
 
-    /** The verifier of the key set the discovery document names now: a new one when a re-read names another. */
-    private TokenVerifier verifier() {
-        Discovery.Document document = discovery.get();
+    /**
+     * The verifier of the key set the discovery document names now: a new one when a re-read names another. A re-read
+     * due now is made within {@code attempt}'s time, which the key set's fetch then has what is left of.
+     */
+    private TokenVerifier verifier(TokenVerifier.Attempt attempt) {
+        Discovery.Document document = discovery.get(attempt);
         TokenVerifier v = verifier;
         if (v == null || !v.jwksUri().equals(document.jwksUri())) {
             synchronized (this) {

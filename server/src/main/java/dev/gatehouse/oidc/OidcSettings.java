@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  *                  null: OIDC is off
  * @param clientId  the console's client id at the issuer (a public client using PKCE)
  * @param audience  what the API requires in a token's {@code aud}; the client id when not given
- * @param userClaim the token claim that holds the product's user id (a member's {@code user_id})
+ * @param userClaim the token claim that holds the product's user id (a member's {@code user_id}); not one of
+ *                  {@link #NOT_A_USER}, which name no user
  */
 public record OidcSettings(String issuer, String clientId, String audience, String userClaim) {
 
@@ -23,6 +25,12 @@ public record OidcSettings(String issuer, String clientId, String audience, Stri
     /** OIDC off. */
     public static final OidcSettings OFF = new OidcSettings(null, null, null, null);
 
+    /**
+     * The registered claims (RFC 7519 §4.1) but {@code sub}, refused as the user claim: the issuer and the audience
+     * are the same for every user, the times and the token id change with every token, so none names a user (and
+     * {@code exp} as the user claim once made every token request a 500).
+     */
+    static final List<String> NOT_A_USER = List.of("iss", "aud", "exp", "nbf", "iat", "jti");
     private static final Pattern CLAIM = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:/-]{0,99}");
     private static final Pattern CLIENT = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
@@ -56,6 +64,10 @@ public record OidcSettings(String issuer, String clientId, String audience, Stri
             } else if (!CLAIM.matcher(userClaim).matches()) {
                 throw new IllegalArgumentException("--oidc-user-claim must be a claim name such as sub or user_id, "
                         + "got \"" + userClaim + "\"");
+            } else if (NOT_A_USER.contains(userClaim)) {
+                throw new IllegalArgumentException("--oidc-user-claim must name the user, such as sub or user_id; "
+                        + "got \"" + userClaim + "\", a claim of every token (" + String.join(", ", NOT_A_USER)
+                        + " are the same for every user or change with every token)");
             }
         }
     }

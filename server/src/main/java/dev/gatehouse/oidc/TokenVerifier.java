@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,10 +79,13 @@ import java.util.TreeSet;
 final class TokenVerifier {
 
     /**
-     * A token that verified: its claims, and until when it is good — its {@code exp} plus {@link #CLOCK_SKEW_SECONDS},
-     * {@link Instant#MAX} for an {@code exp} beyond what an instant holds.
+     * A token that verified: its claims as the JWT library reads them, its payload as the token sent it (JSON text:
+     * the library turns a number into a {@code Long} or a {@code Double}, so {@code 100.0}, {@code 1e2} and
+     * {@code -0} cannot be told from {@code 100} and {@code 0} in {@code claims}, and it turns a numeric {@code sub}
+     * into text), and until when it is good — its {@code exp} plus {@link #CLOCK_SKEW_SECONDS}, {@link Instant#MAX}
+     * for an {@code exp} beyond what an instant holds.
      */
-    record Verified(JWTClaimsSet claims, Instant validUntil) {
+    record Verified(JWTClaimsSet claims, String payload, Instant validUntil) {
     }
 
     /** One verification, as the key source sees it: when it began, so that it waits for keys a bounded time. */
@@ -91,7 +95,11 @@ final class TokenVerifier {
             return new Attempt(System.nanoTime());
         }
 
-        /** What is left of {@link IssuerFetch#TIMEOUT} since the attempt began. */
+        /**
+         * What is left of {@link IssuerFetch#TIMEOUT} since the attempt began: the one budget of a request for the
+         * issuer's documents, the discovery document's re-read ({@link Discovery#get(Attempt)}) and the key set's
+         * fetch together.
+         */
         Duration timeLeft() {
             return IssuerFetch.TIMEOUT.minusNanos(System.nanoTime() - startedNanos);
         }
@@ -130,7 +138,7 @@ final class TokenVerifier {
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         DefaultJWTClaimsVerifier<Attempt> claims = new DefaultJWTClaimsVerifier<>(
                 Set.of(settings.audience()), new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
-                Set.of("exp", settings.userClaim()), null) {
+                new HashSet<>(List.of("exp", settings.userClaim())), null) {
             // no time: the library's dates of exp and nbf overflow, so checkTimes judges the claims as sent
             @Override
             protected Date currentTime() {
@@ -167,7 +175,11 @@ final class TokenVerifier {
      * again for some.
      */
     Verified verify(String token) {
-        Attempt attempt = Attempt.now();
+        return verify(token, Attempt.now());
+    }
+
+    /** {@link #verify(String)} within what is left of {@code attempt}'s time, part of which its caller spent. */
+    Verified verify(String token, Attempt attempt) {
         SignedJWT jwt;
         try {
             jwt = signed(JWTParser.parse(token));
@@ -192,7 +204,7 @@ final class TokenVerifier {
                 claims = processor.process(jwt, attempt);
             }
             keysUnavailable = false;
-            return new Verified(claims, checkTimes(payload));
+            return new Verified(claims, jwt.getParsedParts()[1].decodeToString(), checkTimes(payload));
         } catch (RateLimitReachedException e) {
             // the set was fetched within the last second: answered by what that fetch found
             throw byLastFetch(jwt.getHeader());
@@ -251,8 +263,10 @@ final class TokenVerifier {
 
     /**
      * The registered claims the JWT library reads of the types it reads them as, named when not: {@code iss} and
-     * {@code jti} strings, {@code sub} a string or a number, {@code aud} a string or a list of strings, {@code exp},
-     * {@code nbf} and {@code iat} numbers ({@code null} for any of them is as absent, as the library takes it).
+     * {@code jti} strings, {@code sub} a string or a number (as the user claim, judged as written by
+     * {@code OidcService}), {@code aud} a string or a list of strings — no {@code null} among them: the audience
+     * check once met it with a {@link NullPointerException}, a 500 —, {@code exp}, {@code nbf} and {@code iat}
+     * numbers ({@code null} for any of them is as absent, as the library takes it).
      */
     private static void checkClaimTypes(Map<String, Object> payload) {
         for (String name : List.of("iss", "jti")) {
@@ -267,7 +281,7 @@ final class TokenVerifier {
         Object audience = payload.get("aud");
         if (audience != null && !(audience instanceof String)
                 && !(audience instanceof List<?> list
-                        && list.stream().allMatch(entry -> entry == null || entry instanceof String))) {
+                        && list.stream().allMatch(entry -> entry instanceof String))) {
             throw invalid("its claim \"aud\" is not a string or a list of strings");
         }
         for (String name : List.of("exp", "nbf", "iat")) {
@@ -279,8 +293,9 @@ final class TokenVerifier {
 
     /**
      * Why no key of the identity provider's last fetched set verifies a token with {@code header}: none has its key
-     * id; or those it names (all, without one) are for encryption only; or none allows its algorithm (a key of
-     * another type, or whose {@code alg} names another).
+     * id; or those it names (all, without one) may not verify — published for encryption ({@code use: enc}), or
+     * their {@code key_ops} lack {@code verify} (a key for {@code sign} alone was once said to be for encryption);
+     * or none allows its algorithm (a key of another type, or whose {@code alg} names another).
      */
     private String noKeyFor(JWSHeader header) {
         String keyId = header.getKeyID();
@@ -292,8 +307,17 @@ final class TokenVerifier {
         }
         String keys = keyId == null ? "keys" : "key \"" + keyId + "\"";
         if (named.stream().noneMatch(TokenVerifier::signs)) {
-            return "the identity provider's " + keys + " " + (named.size() == 1 ? "is" : "are")
-                    + " for encryption, not for signatures";
+            long forEncryption = named.stream().filter(key -> KeyUse.ENCRYPTION.equals(key.getKeyUse())).count();
+            String are = named.size() == 1 ? "is" : "are";
+            if (forEncryption == named.size()) {
+                return "the identity provider's " + keys + " " + are + " for encryption, not for signatures";
+            }
+            if (forEncryption == 0) {
+                return "the identity provider's " + keys + " may not verify signatures: "
+                        + (named.size() == 1 ? "its" : "their") + " key_ops lack \"verify\"";
+            }
+            return "the identity provider's keys may not verify signatures: each is for encryption, or its key_ops "
+                    + "lack \"verify\"";
         }
         return "its algorithm \"" + header.getAlgorithm() + "\" is not one the identity provider's " + keys + " "
                 + (keyId == null ? "allow" : "allows");
@@ -342,11 +366,15 @@ final class TokenVerifier {
 
     /**
      * A token with {@code header} the key set could not be fetched for now, answered by what its last fetch found:
-     * 503, or else 401 saying which key it lacks.
+     * 503, or else 401 saying which key it lacks — 503 too while no fetch has found anything yet (a request whose
+     * discovery read took its time leaves none for the first fetch of the key set, which says nothing of its keys).
      */
     private RuntimeException byLastFetch(JWSHeader header) {
         if (keysUnavailable) {
             return unavailable("its last fetch failed");
+        }
+        if (!keySet.fetchedOnce()) {
+            return unavailable("no time was left to fetch it for the first time");
         }
         return invalid(noKeyFor(header));
     }

@@ -506,12 +506,24 @@ class OidcMisbehavingIssuerIT {
         }
     }
 
-    /** A published key whose {@code key_ops} lack {@code verify} checks no signature, as one with {@code use: enc}. */
+    /**
+     * A published key whose {@code key_ops} lack {@code verify} checks no signature, as one with {@code use: enc}; the
+     * refusal says which is the cause: a key for {@code sign} alone was once said to be for encryption.
+     */
     @Test
     void aKeyWhoseKeyOpsLackVerify_checksNoSignature() {
         try (Issuer issuer = new Issuer();
              TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
             String path = memberU1(node);
+            issuer.jwksBody = new JWKSet(new RSAKey.Builder(issuer.key.toPublicJWK())
+                    .keyOperations(Set.of(KeyOperation.SIGN)).build()).toString();
+            Http.Res signOnly = node.as(issuer.token("u-1")).get(path);
+            assertThat(signOnly.status()).as("%s", signOnly).isEqualTo(401);
+            assertThat(signOnly.get("detail").stringValue())
+                    .contains("key \"" + issuer.key.getKeyID() + "\" may not verify signatures: its key_ops lack "
+                            + "\"verify\"")
+                    .doesNotContain("encryption");
+
             issuer.jwksBody = new JWKSet(new RSAKey.Builder(issuer.key.toPublicJWK())
                     .keyOperations(Set.of(KeyOperation.ENCRYPT)).build()).toString();
             Http.Res res = node.as(issuer.token("u-1")).get(path);
@@ -575,6 +587,16 @@ class OidcMisbehavingIssuerIT {
                 assertThat(res.get("detail").stringValue()).as(why).contains(why)
                         .doesNotContain("rejected", "JSON object member", "extend class", "Invalid signature");
             });
+            // a null among the audiences once met the audience check as a NullPointerException: a 500
+            for (String audience : List.of("[null,\"" + AUDIENCE + "\"]", "[null]")) {
+                Http.Res res = node.as(Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"" + kid + "\"}",
+                        claims.replace("\"aud\":\"" + AUDIENCE + "\"", "\"aud\":" + audience), signingKey,
+                        JWSAlgorithm.RS256)).get(path);
+                assertThat(res.status()).as("%s: %s", audience, res).isEqualTo(401);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+                assertThat(res.get("detail").stringValue()).contains("claim \"aud\" is not a string or a list of "
+                        + "strings");
+            }
             assertThat(node.as(issuer.token("u-1")).get(path).status()).as("the issuer's own token").isEqualTo(200);
         }
     }
@@ -713,6 +735,75 @@ class OidcMisbehavingIssuerIT {
             assertThat(issuer.jwksFetches.get()).as("the waiting request fetched nothing itself").isEqualTo(1);
         } finally {
             callers.shutdownNow();
+        }
+    }
+
+    /**
+     * A token request that meets a re-read of the discovery document due and a key id not cached waits for a stalled
+     * issuer (the connection taken, nothing sent) at most the promised 5 s in all: the re-read and the key set's
+     * fetch share that time. The re-read took 5 s of its own, then the key set 5 s more.
+     */
+    @Test
+    void aStalledIssuer_holdsATokenRequestDueForARereadAndAKeyFetch_atMostTheTimeoutInAll() throws Exception {
+        TestClock clock = new TestClock();
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
+                     config -> config.withOidc(issuer.settings()), clock)) {
+            issuer.clock = clock;
+            String path = memberU1(node);
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
+            issuer.stallDiscovery = true;
+            clock.advance(Discovery.REREAD_AFTER.plusMinutes(1));
+            String uncachedKeyId = Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"not-cached\"}",
+                    issuer.claims("u-1").toString(), new RSASSASigner(issuer.key), JWSAlgorithm.RS256);
+
+            long started = System.nanoTime();
+            Http.Res res = node.as(uncachedKeyId).get(path);
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertRefusedCleanly("an uncached key id while the issuer stalls", res);
+            assertThat(issuer.discoveryFetches.get()).as("the document was due, and read again").isEqualTo(2);
+            assertThat(tookMillis).as("held at most the fetches' one timeout")
+                    .isLessThan(IssuerFetch.TIMEOUT.toMillis() + 1_000);
+        }
+    }
+
+    /**
+     * A numeric user claim is judged as the token wrote it, under {@code sub} as under any other claim: an integer of
+     * at most 64 bits is the user of its digits, any other number is refused. Under {@code sub} the JWT library had
+     * turned the number into text by Java's formatting, so {@code 100.0} and {@code 1e2} acted as the member
+     * {@code 100.0}, {@code 12345678901234567890} as {@code 1.2345678901234567E19}, {@code -0} as {@code 0}.
+     */
+    @Test
+    void aNumericUserClaim_isJudgedAsWritten_underSubAsUnderAnyOtherClaim() throws Exception {
+        try (Issuer issuer = new Issuer()) {
+            for (String claim : List.of("sub", USER_CLAIM)) {
+                try (TestNode node = TestNode.start(config -> config.withOidc(new OidcSettings(issuer.issuer,
+                        "gatehouse-console", AUDIENCE, claim)))) {
+                    Fixtures fx = new Fixtures(node);
+                    Fixtures.Org org = fx.org("rooms");
+                    long starter = fx.role(org, "Starter", List.of("canCreateRooms"));
+                    for (String userId : List.of("100", "-5", "100.0", "1.2345678901234567E19", "100.5", "0")) {
+                        fx.member(org, userId, starter);
+                    }
+                    String header = "{\"alg\":\"RS256\",\"kid\":\"" + issuer.key.getKeyID() + "\"}";
+                    String payload = "{\"iss\":\"" + issuer.issuer + "\",\"aud\":\"" + AUDIENCE + "\",\"exp\":"
+                            + (System.currentTimeMillis() / 1000 + 600) + ",\"" + claim + "\":";
+                    JWSSigner signer = new RSASSASigner(issuer.key);
+                    for (String integer : List.of("100", "-5")) {
+                        Http.Res res = node.as(Issuer.signedRaw(header, payload + integer + "}", signer,
+                                JWSAlgorithm.RS256)).get(org.path() + "/members/user:" + integer + "/permissions");
+                        assertThat(res.status()).as("%s %s: %s", claim, integer, res).isEqualTo(200);
+                    }
+                    for (String number : List.of("100.0", "1e2", "1E2", "12345678901234567890", "100.5", "-0")) {
+                        Http.Res res = node.as(Issuer.signedRaw(header, payload + number + "}", signer,
+                                JWSAlgorithm.RS256)).get(org.path() + "/roles");
+                        assertThat(res.status()).as("%s %s: %s", claim, number, res).isEqualTo(401);
+                        assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+                        assertThat(res.get("detail").stringValue()).as("%s %s", claim, number)
+                                .contains("its claim \"" + claim + "\" is a number that is no integer of at most 64 bits");
+                    }
+                }
+            }
         }
     }
 

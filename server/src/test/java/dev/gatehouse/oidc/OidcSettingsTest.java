@@ -55,6 +55,22 @@ class OidcSettingsTest {
                 .hasMessage("--oidc-client-id, --oidc-audience and --oidc-user-claim need --oidc-issuer");
     }
 
+    /**
+     * A registered claim other than {@code sub} names no user — the same for every user, or new with every token —
+     * and is refused at start: {@code exp} as the user claim once started, then answered every token request 500.
+     */
+    @Test
+    void aRegisteredClaimThatNamesNoUser_isRefusedAsTheUserClaim() {
+        for (String claim : new String[] {"exp", "nbf", "iat", "aud", "iss", "jti"}) {
+            assertThatThrownBy(() -> new OidcSettings("https://login.example.com", "c", null, claim)).as(claim)
+                    .hasMessageStartingWith("--oidc-user-claim must name the user, such as sub or user_id; got \""
+                            + claim + "\", a claim of every token");
+        }
+        assertThat(new OidcSettings("https://login.example.com", "c", null, "sub").userClaim()).isEqualTo("sub");
+        assertThat(new OidcSettings("https://login.example.com", "c", null, "Exp").userClaim()).as("names are exact")
+                .isEqualTo("Exp");
+    }
+
     @Test
     void aJwtIsToldFromAnApiKey() {
         assertThat(OidcService.looksLikeJwt("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")).isTrue();
