@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import tools.jackson.databind.JsonNode;
@@ -154,6 +155,26 @@ public final class RoleStore {
         long revoked = h.createQuery("SELECT count(*) FROM room_users WHERE revoked_role_id = :role")
                 .bind("role", roleId).mapTo(Long.class).one();
         return new RoleHolders(roleId, members, assignments, revoked);
+    }
+
+    /** Whether a member holds role {@code roleId} as its company role; only member {@code onlyMember} when not null. */
+    public boolean heldAsCompanyRole(Handle h, long orgId, long roleId, Long onlyMember) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM members WHERE org_id = :org AND role_id = :role "
+                        + "AND (CAST(:only AS bigint) IS NULL OR id = :only))")
+                .bind("org", orgId).bind("role", roleId).bind("only", onlyMember).mapTo(Boolean.class).one();
+    }
+
+    /** A member holding a role on a resource. */
+    public record HeldOn(String type, String resourceId, long memberId) {
+    }
+
+    /** The resources role {@code roleId} is held on, with who holds it, as they are read: close the stream. */
+    public Stream<HeldOn> heldOn(Handle h, long orgId, long roleId) {
+        return h.createQuery("SELECT resource_type, resource_id, member_id FROM assignments WHERE org_id = :org "
+                        + "AND role_id = :role")
+                .bind("org", orgId).bind("role", roleId)
+                .map((rs, ctx) -> new HeldOn(rs.getString("resource_type"), rs.getString("resource_id"),
+                        rs.getLong("member_id"))).stream();
     }
 
     /**

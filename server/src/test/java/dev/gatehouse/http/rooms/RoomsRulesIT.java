@@ -1820,6 +1820,88 @@ class RoomsRulesIT {
         }
     }
 
+    /**
+     * An outsider's assignable roles are the same in a room and in GET /roles' assignable contexts: the external roles
+     * it may give, those granting nothing, whether or not it holds them — it reads only the roles it holds (GET
+     * /roles/{id} of another: 404; the AllRoles list: its own), but names the others to invite with them. Before, the
+     * role list's assignable context listed only the roles it held, while the room listed, and an invitation took,
+     * "Unused", which it does not hold.
+     */
+    @Test
+    void anOutsidersAssignableRoles_areTheSameInTheRoomAsInTheRoleList_theRolesItMayGive() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int inviter = a.role("Inviter", true, "canAddUsersToRooms", "canViewRoomDetails");
+        int empty = a.role("Empty", true);
+        int unused = a.role("Unused", true);
+        a.role("Company role granting nothing", false);
+        int roomOne = a.room(a.admin, "One", a.defaultAdminRole());
+        int outsiderId = a.invite(node.service(), roomOne, "out1@out.test", inviter);
+        a.invite(node.service(), a.room(a.admin, "Three", a.defaultAdminRole()), "out1@out.test", empty);
+        Http outsider = a.as(outsiderId);
+        error(outsider.get(a.base + "/roles/" + unused), 404, "ROLE_NOT_FOUND");
+        assertThat(outsider.get(a.base + "/roles").get("roles")).extracting(r -> r.get("roleId").intValue())
+                .containsExactly(inviter, empty);
+
+        JsonNode inRoom = outsider.get(a.base + "/rooms/" + roomOne + "/assignable_roles").json();
+        assertThat(inRoom.get("roles")).extracting(r -> r.get("roleId").intValue()).containsExactly(empty, unused);
+        for (String context : List.of("AssignableRolesBasedOnAllPermissions",
+                "AssignableRolesBasedOnCompanyPermissions")) {
+            assertThat(outsider.get(a.base + "/roles?filterContext=" + context).get("roles")).as(context)
+                    .extracting(r -> r.get("roleId").intValue()).containsExactly(empty, unused);
+        }
+        assertThat(a.invite(outsider, roomOne, "friend@out.test", unused)).isPositive();
+        assertThat(node.service().get(a.base + "/rooms/" + roomOne + "/assignable_roles").get("roles"))
+                .extracting(r -> r.get("roleId").intValue()).containsExactly(inviter, empty, unused);
+    }
+
+    /**
+     * GET /roles/{roleId}?includeIsAssigned=true tells a caller that may manage roles (canManageAccount; a service
+     * key) whether anyone holds the role, as deleting it would; any other caller only whether a holder it sees does:
+     * a company user (outsiders: itself), or a room user in a room it sees whom the room does not hide from it. Before,
+     * a member with no special permission was told that a role was held by a user hidden from it in its own room, and
+     * by an outsider in a room it does not see. The role list has no isAssigned, as in Rooms.
+     */
+    @Test
+    void isAssigned_tellsOfHoldersTheCallerSees_andOfEveryHolderToARoleManager() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms", "canAddUsersToRooms", "canDeleteOwnedRooms",
+                "canManageInvitedUserRoomAccess");
+        int manager = a.role("Manager", false, "canManageAccount");
+        int ghost = a.role("Ghost", true, "isHiddenInRoom");
+        int seen = a.role("Seen", true);
+        int faraway = a.role("Faraway", true);
+        int unused = a.role("Unused", true);
+        Http al = a.as(a.user("Al", agent, "Contributor"));
+        Http mia = a.as(a.user("Mia", manager, "Company"));
+        int room = a.room(al, "Al's", agent);
+        a.invite(node.service(), room, "ghost@out.test", ghost);
+        a.invite(node.service(), room, "seen@out.test", seen);
+        Http far = a.as(a.invite(node.service(), a.room(a.admin, "Elsewhere", a.defaultAdminRole()), "far@out.test",
+                faraway));
+
+        assertThat(isAssigned(al, a, agent)).as("its own company role").isTrue();
+        assertThat(isAssigned(al, a, manager)).as("another user's company role").isTrue();
+        assertThat(isAssigned(al, a, seen)).as("a room user it sees").isTrue();
+        assertThat(isAssigned(al, a, ghost)).as("a room user hidden from it").isFalse();
+        assertThat(isAssigned(al, a, faraway)).as("a room user in a room it does not see").isFalse();
+        assertThat(isAssigned(al, a, unused)).isFalse();
+        assertThat(isAssigned(far, a, faraway)).as("an outsider, of itself").isTrue();
+        for (Http roleManager : List.of(mia, a.admin, node.service())) {
+            for (int held : List.of(agent, manager, ghost, seen, faraway)) {
+                assertThat(isAssigned(roleManager, a, held)).as("role %d", held).isTrue();
+            }
+            assertThat(isAssigned(roleManager, a, unused)).isFalse();
+        }
+        assertThat(al.get(a.base + "/roles?includeIsAssigned=true").get("roles"))
+                .allSatisfy(r -> assertThat(r.has("isAssigned")).isFalse());
+    }
+
+    private static boolean isAssigned(Http caller, RoomsAccount a, int roleId) {
+        Http.Res res = caller.get(a.base + "/roles/" + roleId + "?includeIsAssigned=true");
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        return res.get("isAssigned").booleanValue();
+    }
+
     @Test
     void assignableRoles_areTheExternalRoles_withTheInviteesCompanyRoleForInternalCallers() {
         RoomsAccount a = new RoomsAccount(node, fx);
