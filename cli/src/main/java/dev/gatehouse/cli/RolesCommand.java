@@ -27,6 +27,12 @@ final class RolesCommand {
             col("PERMISSIONS", Role::permissions),
             col("VISIBILITY", r -> r.visibility() == null ? null : VisibilityRule.describe(r.visibility())));
 
+    /** One role shown alone (get, create, update): the list's columns and its description, as its JSON holds it. */
+    static final Table.Columns<Role> ONE = Table.Columns.of(col("ID", Role::id), col("NAME", Role::name),
+            col("DESCRIPTION", Role::description), col("KEY", Role::key), col("SYSTEM", Role::system),
+            col("VERSION", Role::version), col("PERMISSIONS", Role::permissions),
+            col("VISIBILITY", r -> r.visibility() == null ? null : VisibilityRule.describe(r.visibility())));
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every role, system roles first.")
     static final class List implements Callable<Integer> {
 
@@ -66,7 +72,7 @@ final class RolesCommand {
         @Override
         public Integer call() {
             try (GatehouseClient gatehouse = connection.open()) {
-                output.one(Lookup.role(gatehouse.org(org.id), role), COLUMNS);
+                output.one(Lookup.role(gatehouse.org(org.id), role), ONE);
             }
             return ExitCodes.OK;
         }
@@ -113,7 +119,7 @@ final class RolesCommand {
                 input = input.withVisibility(visibility.forNew());
             }
             try (GatehouseClient gatehouse = connection.open()) {
-                output.one(gatehouse.org(org.id).roles().create(input), COLUMNS);
+                output.one(gatehouse.org(org.id).roles().create(input), ONE);
             }
             return ExitCodes.OK;
         }
@@ -181,7 +187,7 @@ final class RolesCommand {
                 for (int attempt = 1; ; attempt++) {
                     Role current = Lookup.role(organization, role);
                     try {
-                        output.one(update(organization, current), COLUMNS);
+                        output.one(update(organization, current), ONE);
                         return ExitCodes.OK;
                     } catch (GatehouseException e) {
                         // the change was made from the role as read: another write in between is not overwritten,

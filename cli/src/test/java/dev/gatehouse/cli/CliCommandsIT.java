@@ -113,6 +113,11 @@ class CliCommandsIT {
         Cli.Run table = Cli.run(node, "roles", "list", "--org", id(org), "-o", "table");
         assertThat(table.out().lines().findFirst().orElseThrow()).startsWith("ID").contains("PERMISSIONS");
         assertThat(table.out()).contains("Agent").contains("Default Admin");
+        Cli.Run one = Cli.run(node, "roles", "get", "Agent", "--org", id(org), "-o", "table");
+        assertThat(one.exit()).as(one.toString()).isZero();
+        assertThat(one.out().lines().filter(line -> line.startsWith("DESCRIPTION")).toList())
+                .as("the description, as -o json shows it").singleElement().satisfies(line ->
+                        assertThat(line.split("\\s+", 2)[1].strip()).isEqualTo("sells"));
 
         Cli.Run updated = Cli.run(node, "roles", "update", "Agent", "--org", id(org), "--add-permission",
                 "canCloseRooms", "--remove-permission", "canViewRoomDetails", "-o", "json");

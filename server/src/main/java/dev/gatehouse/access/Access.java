@@ -296,11 +296,11 @@ public final class Access {
         List<String> beyond = permissionsBeyond(caller, model, taken);
         String sees = visibilityBeyond(caller, model, taken);
         if (!beyond.isEmpty() || sees != null) {
-            String held = !named ? "holds permissions or records" : beyond.isEmpty() ? "sees " + sees
-                    : "grants " + beyond + (sees == null ? "" : " and sees " + sees);
+            String held = !named ? "holds permissions or records, which member " + caller.memberId()
+                    + " does not hold" : beyondCaller(caller, "grants ", beyond, "sees ", sees);
             throw new ForbiddenException("privilege_escalation", what + " is refused: member " + memberId
-                    + "'s role there " + held + ", which member " + caller.memberId()
-                    + " does not hold; only a member holding all of it, or a service key, may take it away");
+                    + "'s role there " + held + "; only a member holding all of it, or a service key, may take it "
+                    + "away");
         }
     }
 
@@ -341,7 +341,7 @@ public final class Access {
         if (!beyond.isEmpty() || sees != null) {
             Redefining redefining = new Redefining(roleId, deleting, beyond, sees);
             throw ForbiddenException.about(redefining, "privilege_escalation", redefining.what() + " is refused: it "
-                    + "holds " + redefining.beyond() + ", which member " + caller.memberId() + " does not"
+                    + beyondCaller(caller, "grants ", beyond, "sees ", sees)
                     + (deleting ? "" : "; its holders would lose what the caller could not hand out") + ". Only a "
                     + "member holding all of it, or a service key, may " + (deleting ? "delete it" : "change them"));
         }
@@ -396,9 +396,24 @@ public final class Access {
         if (!beyond.isEmpty() || sees != null) {
             Outranked outranked = new Outranked(what, memberId, beyond, sees);
             throw ForbiddenException.about(outranked, "privilege_escalation", what + " is refused: member " + memberId
-                    + " holds " + outranked.beyond() + ", which member " + caller.memberId()
-                    + " does not; only a member holding all of it, or a service key, may act on it");
+                    + " holds " + beyondCaller(caller, "the permissions ", beyond, "a role that sees ", sees)
+                    + "; only a member holding all of it, or a service key, may act on it");
         }
+    }
+
+    /**
+     * Permissions and records held beyond the caller's, as one clause of a refusal: the permissions said to be
+     * beyond the caller ("the permissions [a], which member 7 does not hold"), then the records, whose phrase
+     * ({@link Grant#visibilityBeyond}) already compares them with the caller's role; either may be empty (null).
+     */
+    private static String beyondCaller(Caller caller, String permissionsLead, List<String> permissions,
+                                       String seesLead, String sees) {
+        String held = permissions.isEmpty() ? "" : permissionsLead + permissions + ", which member "
+                + caller.memberId() + " does not hold";
+        if (sees == null) {
+            return held;
+        }
+        return (held.isEmpty() ? "" : held + ", and ") + seesLead + sees;
     }
 
     /**

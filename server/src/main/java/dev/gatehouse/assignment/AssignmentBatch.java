@@ -192,7 +192,7 @@ public final class AssignmentBatch {
         // keeping the role held and only ending it sooner hands nothing out: judged as taking it away, as a single
         // put judges it (EndChange.onlyShortens); an ended line moves no end, and is judged as giving the role
         boolean shortens = !ended && EndChange.onlyShortens(before, role.id(), expiresAt);
-        String replacing = shortens ? AssignmentService.ending(w.type(), w.resourceId())
+        String replacing = shortens ? AssignmentService.ending(before, w.type(), w.resourceId())
                 : !ended && EndChange.onlyLengthens(before, role.id(), expiresAt)
                         ? AssignmentService.extending(w.type(), w.resourceId())
                         : AssignmentService.replacing(w.type(), w.resourceId());

@@ -260,7 +260,8 @@ public final class AssignmentService {
             return current;
         }
         if (change == EndChange.SOONER) {
-            requireMayTakeAway(tx.handle(), caller, model, current, "bringing forward the end of a role");
+            requireMayTakeAway(tx.handle(), caller, model, current, current.expiresAt() == null
+                    ? "giving an end to a role" : "bringing forward the end of a role");
         } else if (!caller.isService()) {
             roles.find(tx.handle(), current.orgId(), current.roleId()).ifPresent(role ->
                     RoleReading.requireNoEscalation(tx.handle(), access, caller, model, role));
@@ -315,7 +316,7 @@ public final class AssignmentService {
         RoleReading.requireGivable(caller, member.id(), member.external(), role);
         // keeping the role held and only ending it sooner hands nothing out: judged as taking it away (EndChange)
         boolean shortens = EndChange.onlyShortens(before, roleId, stored(expiresAt));
-        String what = before == null ? assigning(type, resourceId) : shortens ? ending(type, resourceId)
+        String what = before == null ? assigning(type, resourceId) : shortens ? ending(before, type, resourceId)
                 : EndChange.onlyLengthens(before, roleId, stored(expiresAt)) ? extending(type, resourceId)
                 : replacing(type, resourceId);
         if (!shortens) {
@@ -751,10 +752,12 @@ public final class AssignmentService {
 
     /**
      * What keeping a member's role on a resource and only ending it sooner ({@link EndChange#onlyShortens}) is called
-     * in a refusal, whichever path refuses it.
+     * in a refusal, whichever path refuses it: giving an end to {@code held} where it had none, else bringing its end
+     * forward.
      */
-    public static String ending(String type, String resourceId) {
-        return "bringing forward the end of a role on " + type + " " + resourceId;
+    public static String ending(Assignment held, String type, String resourceId) {
+        return (held.expiresAt() == null ? "giving an end to a role on " : "bringing forward the end of a role on ")
+                + type + " " + resourceId;
     }
 
     /** What lifting the end of a member's role on a resource, or moving it later, is called in a refusal. */

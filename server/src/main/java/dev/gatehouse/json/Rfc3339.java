@@ -1,8 +1,11 @@
 package dev.gatehouse.json;
 
 import java.time.Instant;
+import java.time.Month;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.time.format.TextStyle;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -46,16 +49,71 @@ public final class Rfc3339 {
     public static String problem(String text) {
         String why = null;
         if (FORM.matcher(text).matches()) {
-            try {
-                OffsetDateTime.parse(text.toUpperCase(Locale.ROOT));
-                why = "outside years 1 to 9999 in UTC";
-            } catch (DateTimeParseException e) {
-                why = e.getCause() == null ? null : e.getCause().getMessage();
+            why = noSuchPart(text);
+            if (why == null) {
+                try {
+                    OffsetDateTime.parse(text.toUpperCase(Locale.ROOT));
+                    why = "outside years 1 to 9999 in UTC";
+                } catch (DateTimeParseException ignored) {
+                    // every part exists (noSuchPart): nothing to add to the form expected
+                }
             }
         } else if (SPACED_OFFSET.matcher(text).matches()) {
             why = "a + in a query string reads as a space: write it %2B";
         }
         return EXPECTED + ", got \"" + Fields.abbreviate(text) + "\"" + (why == null ? "" : " (" + why + ")");
+    }
+
+    /**
+     * The first part of {@code text} (in the right {@link #FORM}) that names nothing, said in the API's own words
+     * ("second 60 does not exist (leap seconds are not taken)", "offset +19:00 is beyond ±18:00"), or null when
+     * every part exists. Read from the digits at their fixed places, in the order they are written.
+     */
+    private static String noSuchPart(String text) {
+        int year = number(text, 0, 4);
+        int month = number(text, 5, 7);
+        int day = number(text, 8, 10);
+        if (month < 1 || month > 12) {
+            return "month " + text.substring(5, 7) + " does not exist";
+        }
+        int days = YearMonth.of(year, month).lengthOfMonth();
+        if (day < 1 || day > days) {
+            String monthName = Month.of(month).getDisplayName(TextStyle.FULL, Locale.ENGLISH);
+            return month == 2 && day == 29 ? "February 29 does not exist in " + text.substring(0, 4)
+                    + ", which is not a leap year" : monthName + " has no day " + text.substring(8, 10);
+        }
+        if (number(text, 11, 13) > 23) {
+            return "hour " + text.substring(11, 13) + " does not exist (hours run from 00 to 23)";
+        }
+        if (number(text, 14, 16) > 59) {
+            return "minute " + text.substring(14, 16) + " does not exist (minutes run from 00 to 59)";
+        }
+        int second = number(text, 17, 19);
+        if (second == 60) {
+            return "second 60 does not exist (leap seconds are not taken)";
+        }
+        if (second > 60) {
+            return "second " + text.substring(17, 19) + " does not exist (seconds run from 00 to 59)";
+        }
+        char zone = Character.toUpperCase(text.charAt(text.length() - 1));
+        if (zone == 'Z') {
+            return null;
+        }
+        String offset = text.substring(text.length() - 6);
+        int hours = number(offset, 1, 3);
+        int minutes = number(offset, 4, 6);
+        if (minutes > 59) {
+            return "offset " + offset + " has no minute " + offset.substring(4);
+        }
+        if (hours > 18 || hours == 18 && minutes > 0) {
+            return "offset " + offset + " is beyond ±18:00";
+        }
+        return null;
+    }
+
+    /** The ASCII digits of {@code text} from {@code start} to {@code end} (exclusive), as a number. */
+    private static int number(String text, int start, int end) {
+        return Integer.parseInt(text, start, end, 10);
     }
 
     /** The instant {@code text} names, or null when it is no RFC 3339 date-time or lies outside years 1 to 9999. */

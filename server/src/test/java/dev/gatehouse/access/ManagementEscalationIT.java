@@ -294,6 +294,23 @@ class ManagementEscalationIT {
         assertThat(close.status()).as("%s", close).isEqualTo(403);
     }
 
+    /**
+     * A refusal to act on a member whose role sees records the caller's does not says so once: the phrase for the
+     * records already compares them with the caller's role, so no second "which member … does not" follows it.
+     */
+    @Test
+    void actingOnAMemberWhoseRoleSeesMore_isRefusedInOneClause() {
+        Leads open = leads(visibility(List.of("owner", "rep"), "allow_unassigned"));
+        long fewerRole = fx.role(open.org(), role("Fewer fields", visibility(List.of("owner"), "allow_unassigned")));
+        long s1 = fx.member(open.org(), "s1", fewerRole);
+        Http.Res refused = open.key().patch(open.org().path() + "/members/" + s1, Map.of("first_name", "Z"));
+        assertThat(refused.status()).as("%s", refused).isEqualTo(403);
+        assertThat(refused.get("code").stringValue()).isEqualTo("privilege_escalation");
+        assertThat(refused.get("detail").stringValue()).contains("member " + s1 + " holds a role that sees records "
+                + "naming nobody in [owner] (allow_unassigned) but someone else in [rep], which the caller's role does "
+                + "not see; only a member holding all of it").doesNotContain("which member " + open.leadManager());
+    }
+
     @Test
     void aMemberManager_cannotHandOutARoleThatSeesMoreThanItsOwn() {
         Leads l = leads();

@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static dev.gatehouse.bulk.Bulk.assignment;
 import static dev.gatehouse.bulk.Bulk.importLines;
@@ -89,6 +90,32 @@ class BulkImportIT {
                 .containsExactly(true, true, false, false);
         assertThat(node.service().get(org.path() + "/members/zed").get("status").stringValue())
                 .isEqualTo("deactivated");
+    }
+
+    /**
+     * An import that commits nothing (a body of blank lines, or lines that change nothing) answers one consistency
+     * token in its header and its body: the revision the node had applied, never a body {@code revision} of 0 beside
+     * a header naming another, on the plain and the NDJSON answer alike.
+     */
+    @Test
+    void anImportCommittingNothing_answersTheSameRevision_inItsHeaderAndItsBody() {
+        Fixtures.Org org = fx.org("docs");
+        for (Http as : List.of(node.service(), node.service().header("Accept", "application/x-ndjson"))) {
+            Http.Res res = Bulk.importBody(as, org.id(), "", "\n  \n\n");
+            assertThat(res.status()).as("%s", res).isEqualTo(200);
+            boolean streamed = res.header("Content-Type").startsWith("application/x-ndjson");
+            List<String> lines = List.of(res.body().strip().split("\n"));
+            JsonNode body = streamed ? Json.readTree(lines.get(lines.size() - 1)).get("result") : res.json();
+            for (String line : streamed ? lines : List.<String>of()) {
+                JsonNode progress = Json.readTree(line).get("progress");
+                if (progress != null) {
+                    assertThat(progress.get("revision").longValue()).as(line).isEqualTo(res.revision());
+                }
+            }
+            assertThat(body.get("chunks").intValue()).isZero();
+            assertThat(res.revision()).as("%s", res).isPositive();
+            assertThat(body.get("revision").longValue()).as("%s", res).isEqualTo(res.revision());
+        }
     }
 
     /**

@@ -246,10 +246,11 @@ final class CloseRequest {
 
     /**
      * {@code _limit} where Close caps rather than refuses: any positive number, served as at most {@code max}
-     * (the event log's 50); zero, negative, empty or not a number is still a 400.
+     * (the event log's 50); zero, negative or not a number is still a 400, and empty or blank is refused as every
+     * parameter given without a value is ({@link #nonBlankParam}).
      */
     int cappedLimit(int max) {
-        String raw = param("_limit");
+        String raw = nonBlankParam("_limit");
         if (raw == null) {
             return max;
         }
@@ -263,11 +264,11 @@ final class CloseRequest {
 
     /**
      * A whole-number parameter from {@code min} to {@code max}, {@code defaultValue} when absent. Present but empty
-     * ({@code ?_limit=}, or a {@code _params} list of nulls) is no number, a 400 as {@code ?_limit=%20} is: Close
-     * documents no empty value, and a client that sends one meant some number.
+     * or blank ({@code ?_limit=}, {@code ?_limit=%20}, a {@code _params} list of nulls) is refused as every parameter
+     * given without a value is ({@link #nonBlankParam}), not as a number out of range.
      */
     private int bounded(String name, int defaultValue, int min, int max) {
-        String raw = param(name);
+        String raw = nonBlankParam(name);
         if (raw == null) {
             return defaultValue;
         }

@@ -97,7 +97,7 @@ final class EventsResource {
     }
 
     private void list(CloseRequest req) {
-        if (req.param("_skip") != null) {
+        if (req.nonBlankParam("_skip") != null) {
             throw new InvalidInputException("invalid_input", "the event log pages with _cursor, not _skip",
                     Map.of("_skip", "Not supported; use _cursor."));
         }

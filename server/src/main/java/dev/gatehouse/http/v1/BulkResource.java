@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -61,11 +62,14 @@ final class BulkResource {
     private final ImportService imports;
     private final ExportService exports;
     private final Auth auth;
+    /** The revision this node has applied: the token of an import that committed nothing. */
+    private final LongSupplier applied;
 
-    BulkResource(ImportService imports, ExportService exports, Auth auth) {
+    BulkResource(ImportService imports, ExportService exports, Auth auth, LongSupplier applied) {
         this.imports = imports;
         this.exports = exports;
         this.auth = auth;
+        this.applied = applied;
     }
 
     List<Route> routes() {
@@ -119,7 +123,7 @@ final class BulkResource {
 
     private void answer(Context ctx, ImportOptions options, Import run) throws IOException {
         boolean streamed = accepts(ctx, NDJSON);
-        ProgressLines lines = streamed ? new ProgressLines(ctx) : null;
+        ProgressLines lines = streamed ? new ProgressLines(ctx, applied) : null;
         ImportProgress done;
         try {
             done = run.run(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), options,
@@ -131,7 +135,7 @@ final class BulkResource {
             throw e;
         } catch (ImportFailedException e) {
             if (lines != null && lines.started()) {
-                lines.end("error", problem(e), e.progress());
+                lines.end("error", problem(e));
                 return;
             }
             revision(ctx, e.progress());
@@ -141,14 +145,15 @@ final class BulkResource {
             return;
         }
         if (lines != null && lines.started()) {
-            lines.end("result", done.json(), done);
+            lines.end("result", lines.answered(done));
             return;
         }
-        revision(ctx, done);
+        ObjectNode result = answered(done, applied.getAsLong());
+        ctx.header(V1.REVISION_HEADER, String.valueOf(result.get("revision").longValue()));
         if (lines != null) {
-            ctx.status(200).contentType(NDJSON).result(Json.writeString(Json.object().set("result", done.json())) + "\n");
+            ctx.status(200).contentType(NDJSON).result(Json.writeString(Json.object().set("result", result)) + "\n");
         } else {
-            V1.ok(ctx, done.json());
+            V1.ok(ctx, result);
         }
     }
 
@@ -241,14 +246,27 @@ final class BulkResource {
         return (ObjectNode) Json.MAPPER.readTree(body);
     }
 
+    /**
+     * Where a successful import stands, as its answer (or a progress line) says it: its {@code revision} the
+     * consistency token the answer's {@code Gatehouse-Revision} gives — the last chunk's commit, or {@code unchanged}
+     * (what this node had applied when it answered) while nothing committed, never 0, which no header gives.
+     */
+    private static ObjectNode answered(ImportProgress progress, long unchanged) {
+        return progress.json().put("revision", progress.revision() > 0 ? progress.revision() : unchanged);
+    }
+
     /** Progress lines: the status goes out with the first one, so an import failing early still gets its own. */
     private static final class ProgressLines {
 
         private final Context ctx;
+        private final LongSupplier applied;
         private OutputStream out;
+        /** The answer's revision while nothing committed: what this node had applied when the first line went out. */
+        private long unchanged;
 
-        ProgressLines(Context ctx) {
+        ProgressLines(Context ctx, LongSupplier applied) {
             this.ctx = ctx;
+            this.applied = applied;
         }
 
         boolean started() {
@@ -256,24 +274,32 @@ final class BulkResource {
         }
 
         void progress(ImportProgress progress) {
-            write("progress", progress.json(), progress);
+            if (out == null) {
+                unchanged = applied.getAsLong();
+            }
+            write("progress", answered(progress));
+        }
+
+        /** {@link BulkResource#answered} with the revision this answer's header gave while nothing committed. */
+        ObjectNode answered(ImportProgress progress) {
+            return BulkResource.answered(progress, unchanged);
         }
 
         /** The last line; a client gone before it is read leaves nothing to answer, and the import's outcome stands. */
-        void end(String kind, JsonNode body, ImportProgress progress) {
+        void end(String kind, JsonNode body) {
             try {
-                write(kind, body, progress);
+                write(kind, body);
             } catch (UncheckedIOException e) {
                 // the client went away: nothing left to answer
             }
         }
 
-        /** Writes a line; the first also the status and the headers, its revision the token of what it reports. */
-        private void write(String kind, JsonNode body, ImportProgress progress) {
+        /** Writes a line; the first (a progress line) also the status and the headers, its revision the token. */
+        private void write(String kind, JsonNode body) {
             try {
                 if (out == null) {
                     ctx.status(200).contentType(NDJSON);
-                    revision(ctx, progress);
+                    ctx.header(V1.REVISION_HEADER, String.valueOf(body.get("revision").longValue()));
                     // the servlet's own stream: the web framework's holds what is written until the handler ends,
                     // whatever flush() asks, and a progress line is worth sending only while the body still arrives
                     out = ctx.res().getOutputStream();

@@ -97,7 +97,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new EventsResource(s.events(), auth).routes());
         all.addAll(new WebhooksResource(s.webhooks(), auth).routes());
         all.addAll(new EngineResource(s.decisions(), auth).routes());
-        all.addAll(new BulkResource(s.imports(), s.exports(), auth).routes());
+        all.addAll(new BulkResource(s.imports(), s.exports(), auth, s.replication()::applied).routes());
         all.addAll(new PreviewResource(s.previews(), auth).routes());
         all.addAll(new ReplicationResource(s.replication(), auth).routes());
         all.addAll(new ReplicaKeysResource(s.replicaKeys(), auth).routes());
