@@ -6,6 +6,7 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.json.MalformedJson;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRef;
+import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.office.OfficeFields;
 import dev.gatehouse.room.AccessLevel;
 import dev.gatehouse.room.Room;
@@ -213,8 +214,8 @@ final class LineParser {
 
     private static ImportLine resource(long line, Fields f, boolean delete) {
         f.allowOnly(delete ? Set.of("type", "op", "resource") : Set.of("type", "op", "resource", "parent"));
-        ResourceRef resource = resourceRef(f.object("resource", true));
-        ResourceRef parent = delete ? null : resourceRef(f.object("parent", false));
+        ResourceRef resource = resourceRef(f.object("resource", true), !delete);
+        ResourceRef parent = delete ? null : resourceRef(f.object("parent", false), false);
         return valid(f, () -> new ImportLine.Resource(line, delete, resource.type(), resource.id(),
                 parent == null ? null : parent.type(), parent == null ? null : parent.id()));
     }
@@ -225,9 +226,11 @@ final class LineParser {
 
     /**
      * A {@code {type, id}} object's type and id (either null when invalid, its errors collected), or null when the
-     * object is absent.
+     * object is absent. {@code recorded}: the line records the resource, or a role on it (an upsert), so its id is
+     * one a resource recorded now may have ({@link ResourceType#recordedIdProblem}: no dot segment); a line that only
+     * names it (a delete, a parent) names one stored before as stored.
      */
-    private static ResourceRef resourceRef(Fields ref) {
+    private static ResourceRef resourceRef(Fields ref, boolean recorded) {
         if (ref == null) {
             return null;
         }
@@ -236,6 +239,11 @@ final class LineParser {
         String id = ref.string("id", true, 200);
         if (id != null && id.isEmpty()) {
             ref.error("id", "must not be empty");
+        } else if (id != null && recorded) {
+            String problem = ResourceType.recordedIdProblem(id);
+            if (problem != null) {
+                ref.error("id", problem);
+            }
         }
         return new ResourceRef(type, id);
     }
@@ -243,7 +251,7 @@ final class LineParser {
     private static ImportLine assignment(long line, Fields f, boolean delete) {
         f.allowOnly(delete ? Set.of("type", "op", "resource", "user_id")
                 : Set.of("type", "op", "resource", "user_id", "role", "role_id", "expires_at"));
-        ResourceRef resource = resourceRef(f.object("resource", true));
+        ResourceRef resource = resourceRef(f.object("resource", true), !delete);
         String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
         ImportLine.RoleRef role = delete ? null : roleRef(f, true);
         Instant expiresAt = f.instant("expires_at");

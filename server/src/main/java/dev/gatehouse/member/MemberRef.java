@@ -4,6 +4,7 @@ import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.json.Digits;
+import dev.gatehouse.json.DotSegments;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Text;
 import java.util.Optional;
@@ -148,8 +149,11 @@ public sealed interface MemberRef {
      * ({@link #userIdLength}), no control character (tab and line breaks included: bodies allow them in text, but a
      * path names a member by its user id and holds none, so such a member could be created and never addressed) and
      * does not begin with a reference's prefix ({@link #ID_PREFIX}, {@link #USER_PREFIX}): a path reads them as its
-     * forms, so {@code …/members/id:47} names member 47, never the member whose user id is {@code id:47}. A user id a
-     * client gives is also read by {@link Fields#identifier} (no invisible character at an end).
+     * forms, so {@code …/members/id:47} names member 47, never the member whose user id is {@code id:47}. Nor is it
+     * {@code .} or {@code ..}, nor holds one as a segment between {@code /} or {@code \} ({@link DotSegments}): a
+     * client that puts it into a path unescaped sends the path with the segment removed, acting on another object
+     * (the user id {@code ../../../membership/7} on membership 7). A user id a client gives is also read by
+     * {@link Fields#identifier} (no invisible character at an end).
      */
     static String userIdProblem(String userId) {
         if (userId == null || userId.isBlank()) {
@@ -167,7 +171,7 @@ public sealed interface MemberRef {
             return "must not begin with \"" + ID_PREFIX + "\" or \"" + USER_PREFIX + "\", which name a member by its "
                     + "id or its user id, got \"" + Fields.abbreviate(userId) + "\"";
         }
-        return null;
+        return DotSegments.problem(userId);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.gatehouse.model;
 
+import dev.gatehouse.json.DotSegments;
 import java.util.Objects;
 
 /**
@@ -32,6 +33,17 @@ public record ResourceType(String key, String name, boolean inheritsCompanyRole,
         int characters = id.codePointCount(0, id.length());
         return characters >= 1 && characters <= MAX_ID_LENGTH ? null
                 : "a resource id has 1 to " + MAX_ID_LENGTH + " characters, got " + characters;
+    }
+
+    /**
+     * Why {@code id} cannot be the id of a resource a write records (a resource, a member's role on one, an import
+     * line of either), or null when it can: {@link #idProblem}'s rule, and no dot segment ({@link DotSegments}), which
+     * a client naming the resource in a path unescaped would remove, acting on another object. Only a write that
+     * records the id asks it: a resource recorded before the rule is named, checked and read as stored.
+     */
+    public static String recordedIdProblem(String id) {
+        String problem = idProblem(id);
+        return problem != null ? problem : DotSegments.problem(id);
     }
 
     /** A type at the top of the hierarchy. */

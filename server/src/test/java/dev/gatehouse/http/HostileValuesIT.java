@@ -6,6 +6,8 @@ import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -431,6 +434,78 @@ class HostileValuesIT {
         assertThat(assignable.get("currentRoleId").intValue()).as("%s", assignable).isEqualTo(role);
     }
 
+    /**
+     * A user id or resource id holding a dot segment ({@code .} or {@code ..} whole, or between {@code /} or
+     * {@code \} separators, a dot also as {@code %2e}) is refused where it would be recorded — a member, a resource, a
+     * member's role on one, an import's lines — with a 400 naming the field, and changes nothing: a client that puts
+     * it into a path unescaped (Close's, or Python's requests) sends the path with the segment removed. An admin
+     * removing the member {@code ../../../membership/<id>} from a group deactivated that membership; the member
+     * {@code ..} took the {@code DELETE} to the group itself. Dots that are no whole segment pass, and a check still
+     * names any resource id.
+     */
+    @Test
+    void idsHoldingADotSegment_areRefusedWhereRecorded_andChangeNothing() throws IOException {
+        try (InputStream in = HostileValuesIT.class.getResourceAsStream("/models/sites.json")) {
+            ObjectNode model = (ObjectNode) Json.MAPPER.readTree(in);
+            model.put("id", "sites-dots");
+            assertThat(node.service().post("/v1/models", model).status()).isEqualTo(201);
+        }
+        Fixtures.Org sites = fixtures.org("sites-dots");
+        Http service = node.service();
+        long owner = fixtures.roleId(sites, "Owner");
+        long member = fixtures.member(sites, "u-dots", owner);
+        List<String> refused = List.of(".", "..", "./x", "../x", ".\\x", "..\\x", "x/.", "x/..", "x\\..",
+                "x/./y", "x/../y", "x\\.\\y", "x\\..\\y", "x/..\\y", "%2e%2e", ".%2E/x", "x/%2e",
+                "../../../membership/memb_victim", "../../../role/role_victim", "../../members/victim");
+        long before = node.appliedRevision();
+        for (String id : refused) {
+            Http.Res created = service.post(sites.path() + "/members", Map.of("user_id", id, "email",
+                    "dots@acme.test", "role_id", owner));
+            assertRewritten(created, "user_id");
+            Http.Res imported = service.raw("POST", sites.path() + "/import", line("type", "member", "user_id", id,
+                    "email", "dots@acme.test", "role", "Owner") + "\n", "application/x-ndjson");
+            assertThat(imported.status()).as("%s: %s", id, imported).isEqualTo(400);
+            assertThat(imported.get("detail").stringValue()).as(id).contains("user_id").contains("rewritten");
+
+            String path = sites.path() + "/resources/folder/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+            assertRewritten(service.put(path, Map.of()), "id");
+            assertRewritten(service.put(path + "/assignments/" + member, Map.of("role_id", owner)), "id");
+            Map<String, Object> resource = Map.of("type", "folder", "id", id);
+            for (String importLine : List.of(line("type", "resource", "resource", resource),
+                    line("type", "assignment", "resource", resource, "user_id", "u-dots", "role", "Owner"))) {
+                Http.Res res = service.raw("POST", sites.path() + "/import", importLine + "\n",
+                        "application/x-ndjson");
+                assertThat(res.status()).as("%s: %s", importLine, res).isEqualTo(400);
+                assertThat(res.get("detail").stringValue()).as(importLine).contains("resource.id")
+                        .contains("rewritten");
+            }
+            assertRewritten(service.post(sites.path() + "/preview", Map.of("assignment", Map.of("resource", resource,
+                    "member_id", member, "role_id", owner))), "assignment.resource.id");
+            Http.Res check = service.post(sites.path() + "/check", Map.of("member_id", member, "permission",
+                    "doc.read", "resource", resource));
+            assertThat(check.status()).as("%s: %s", id, check).isEqualTo(200);
+        }
+        assertThat(node.appliedRevision()).isEqualTo(before);
+
+        List<String> passing = List.of("a.b", "v1..2", "...", "a/b", ".hidden", "..x", "x..", "x/.../y", "%2e%2e%2e");
+        for (String id : passing) {
+            Http.Res created = service.post(sites.path() + "/members", Map.of("user_id", id, "email",
+                    "dots-" + passing.indexOf(id) + "@acme.test", "role_id", owner));
+            assertThat(created.status()).as("%s: %s", id, created).isEqualTo(201);
+            String path = sites.path() + "/resources/folder/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+            Http.Res recorded = service.put(path, Map.of());
+            assertThat(recorded.status()).as("%s: %s", id, recorded).isEqualTo(201);
+            Http.Res assigned = service.put(path + "/assignments/" + member, Map.of("role_id", owner));
+            assertThat(assigned.status()).as("%s: %s", id, assigned).isEqualTo(200);
+        }
+        Http.Res imported = service.raw("POST", sites.path() + "/import", String.join("\n",
+                line("type", "member", "user_id", "v2..3", "email", "dots-import@acme.test", "role", "Owner"),
+                line("type", "resource", "resource", Map.of("type", "folder", "id", ".imported")),
+                line("type", "assignment", "resource", Map.of("type", "folder", "id", "a.b/c"), "user_id", "v2..3",
+                        "role", "Owner")) + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+    }
+
     private static String line(Object... keysAndValues) {
         Map<String, Object> fields = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -452,6 +527,12 @@ class HostileValuesIT {
         JsonNode errors = res.get("errors");
         assertThat(errors).as("%s", res).isNotNull();
         assertThat(errors.has(field)).as("%s names %s", res, field).isTrue();
+    }
+
+    private static void assertRewritten(Http.Res res, String field) {
+        assertNamed(res, field);
+        assertThat(res.get("errors").get(field).stringValue()).as("%s", res)
+                .contains("a path naming it would be rewritten by clients");
     }
 
     private static void assertRooms(Http.Res res, String named) {

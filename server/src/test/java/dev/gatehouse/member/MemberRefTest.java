@@ -3,6 +3,7 @@ package dev.gatehouse.member;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.model.ResourceType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,5 +95,29 @@ class MemberRefTest {
                     .isInstanceOf(InvalidInputException.class);
             assertThatThrownBy(() -> MemberRef.parse(longer, "member")).isInstanceOf(InvalidInputException.class);
         }
+    }
+
+    /**
+     * A user id, and a resource id a write records, holds no dot segment ({@code .} or {@code ..}, a dot also as
+     * {@code %2e}, whole or between {@code /} or {@code \}), which a client putting it into a path unescaped would
+     * remove; dots that are no whole segment pass. A resource id that is only named keeps passing
+     * {@link ResourceType#idProblem}, the check path's rule.
+     */
+    @Test
+    void aDotSegment_isRefusedInAUserIdAndARecordedResourceId_otherDotsPass() {
+        for (String id : List.of(".", "..", "./x", "../x", ".\\x", "..\\x", "x/.", "x/..", "x\\.", "x\\..", "x/./y",
+                "x/../y", "x\\.\\y", "x\\..\\y", "x/..\\y", "%2e", "%2E%2e", ".%2e/x", "x/%2E.", "a//../b",
+                "../../../membership/memb_1")) {
+            assertThat(MemberRef.userIdProblem(id)).as(id).contains("a path naming it would be rewritten by clients");
+            assertThat(ResourceType.recordedIdProblem(id)).as(id).contains("would be rewritten by clients");
+            assertThat(ResourceType.idProblem(id)).as(id).isNull();
+        }
+        for (String id : List.of("a.b", "v1..2", "...", "a/b", ".hidden", "..x", "x..", "x/.../y", "a//b", "/",
+                "%2e%2e%2e", "%2ex", "%2", "x/%2", ".%", "a\\b")) {
+            assertThat(MemberRef.userIdProblem(id)).as(id).isNull();
+            assertThat(ResourceType.recordedIdProblem(id)).as(id).isNull();
+        }
+        assertThat(ResourceType.recordedIdProblem("x".repeat(ResourceType.MAX_ID_LENGTH + 1)))
+                .isEqualTo(ResourceType.idProblem("x".repeat(ResourceType.MAX_ID_LENGTH + 1)));
     }
 }

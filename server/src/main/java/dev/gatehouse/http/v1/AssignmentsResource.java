@@ -45,7 +45,7 @@ final class AssignmentsResource {
         Long roleId = f.id("role_id", true);
         Instant expiresAt = f.instant("expires_at");
         f.check();
-        var written = assignments.put(principal, orgId, ctx.pathParam("type"), ctx.pathParam("id"),
+        var written = assignments.put(principal, orgId, ctx.pathParam("type"), V1.recordedResourceId(ctx),
                 MembersResource.ref(ctx), roleId, expiresAt);
         V1.written(ctx, 200, written, AssignmentSnapshot.of(written.value()));
     }

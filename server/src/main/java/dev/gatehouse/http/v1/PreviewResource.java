@@ -8,6 +8,7 @@ import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberInput;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberSnapshot;
+import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.preview.Preview;
 import dev.gatehouse.preview.PreviewService;
 import dev.gatehouse.preview.ProposedChange;
@@ -140,6 +141,11 @@ final class PreviewResource {
         Instant expiresAt = f.instant("expires_at");
         if (roleId == null && expiresAt != null) {
             f.error("expires_at", "ends a role given with role_id; a removal (role_id null) has no end");
+        }
+        // a put records the resource, as the write previewed would: its id is refused as that write refuses it
+        String recorded = roleId == null || id == null ? null : ResourceType.recordedIdProblem(id);
+        if (recorded != null) {
+            resource.error("id", recorded);
         }
         f.check();
         return roleId == null ? new ProposedChange.AssignmentRemoval(type, id, ref)

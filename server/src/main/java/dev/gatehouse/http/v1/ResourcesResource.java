@@ -52,7 +52,7 @@ final class ResourcesResource {
             }
         }
         f.check();
-        var written = resources.put(principal, orgId, ctx.pathParam("type"), ctx.pathParam("id"), parent);
+        var written = resources.put(principal, orgId, ctx.pathParam("type"), V1.recordedResourceId(ctx), parent);
         V1.written(ctx, written.value().created() ? 201 : 200, written,
                 ResourceSnapshot.of(written.value().resource()));
     }

@@ -76,6 +76,20 @@ final class V1 {
                 + Fields.abbreviate(raw) + "\"", Map.of(param, "must be a positive integer id"));
     }
 
+    /**
+     * The path's resource {@code id} where a write records it (a resource, a member's role on one): a 400 naming
+     * {@code id} when no resource recorded now may have it ({@link ResourceType#recordedIdProblem}: its length, no
+     * dot segment). Routes that only name a resource read the id as given, so one stored before is named as stored.
+     */
+    static String recordedResourceId(Context ctx) {
+        String id = ctx.pathParam("id");
+        String problem = ResourceType.recordedIdProblem(id);
+        if (problem != null) {
+            throw InvalidInputException.field("id", problem);
+        }
+        return id;
+    }
+
     /** The JSON object body; a non-JSON content type is a 415 {@code unsupported_media_type}, malformed JSON a 400. */
     static Fields body(Context ctx) {
         requireJson(ctx);
