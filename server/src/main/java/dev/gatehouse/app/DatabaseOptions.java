@@ -15,6 +15,9 @@ final class DatabaseOptions {
     @Option(names = "--database-password", defaultValue = "${env:GATEHOUSE_DATABASE_PASSWORD}", description = "password for --database-url (GATEHOUSE_DATABASE_PASSWORD)")
     String password;
 
+    @Option(names = "--embedded-database-port", defaultValue = "${env:GATEHOUSE_EMBEDDED_DATABASE_PORT}", description = "loopback port of the embedded PostgreSQL, for a fixed firewall policy or psql; not with --database-url (GATEHOUSE_EMBEDDED_DATABASE_PORT, default a free port)")
+    Integer embeddedPort;
+
     @Option(names = "--pool-size", defaultValue = "${env:GATEHOUSE_POOL_SIZE:-8}", description = "database connections (GATEHOUSE_POOL_SIZE, default 8)")
     int poolSize;
 
@@ -30,6 +33,6 @@ final class DatabaseOptions {
     /** Durable always: only tests turn synchronous commits off, through {@link DatabaseSettings} directly. */
     DatabaseSettings settings() {
         return new DatabaseSettings(url, user, password, poolSize, true, writeLanes,
-                new DatabaseSettings.Probe(probeIntervalMillis, probeTimeoutMillis));
+                new DatabaseSettings.Probe(probeIntervalMillis, probeTimeoutMillis), embeddedPort);
     }
 }

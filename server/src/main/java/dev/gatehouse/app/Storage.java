@@ -79,12 +79,16 @@ final class Storage implements AutoCloseable {
     }
 
     /**
-     * The embedded server; a data directory that cannot be created or is in use by another node is a
-     * {@link StartupException}.
+     * The embedded server; a data directory that cannot be created or is in use by another node, or a port given
+     * for it that it cannot listen on, is a {@link StartupException}.
      */
     private static EmbeddedDatabase startEmbedded(Path dataDir, DatabaseSettings settings) {
         try {
-            return EmbeddedDatabase.start(dataDir, settings.durable());
+            return EmbeddedDatabase.start(dataDir, settings.durable(), settings.embeddedPort());
+        } catch (EmbeddedDatabase.PortUnavailableException e) {
+            String option = settings.embeddedPort() == null ? "" : " (--embedded-database-port)";
+            throw new StartupException("the embedded PostgreSQL cannot listen on 127.0.0.1:" + e.port() + option
+                    + ": " + e.reason(), e);
         } catch (UncheckedIOException e) {
             throw new StartupException(e.getMessage() + ": " + StartupException.innermost(e), e);
         } catch (IllegalStateException e) {

@@ -4,10 +4,10 @@ import java.net.URI;
 
 /**
  * Where a node keeps its data: an external PostgreSQL ({@code url}), or the embedded one under the data
- * directory when {@code url} is null; the connection pool's size; whether commits wait for the disk; how
- * many write lanes share transactions ({@link Store}, group commit); and how often and how patiently the node
- * checks that the database answers ({@link DatabaseHealth}). Validated here; the messages name the
- * command-line option and never show a password. Immutable.
+ * directory when {@code url} is null, and the port that one listens on; the connection pool's size; whether
+ * commits wait for the disk; how many write lanes share transactions ({@link Store}, group commit); and how often
+ * and how patiently the node checks that the database answers ({@link DatabaseHealth}). Validated here; the
+ * messages name the command-line option and never show a password. Immutable.
  *
  * @param url        JDBC ({@code jdbc:postgresql://…}) or libpq-style ({@code postgresql://user:pw@host/db}) URL;
  *                   null (or blank) for the embedded database
@@ -18,9 +18,11 @@ import java.net.URI;
  * @param writeLanes write lanes, 0 (one transaction per write) to {@code poolSize}; null for
  *                   {@link #lanes() half the pool, 1 to 4}
  * @param probe      the database probe's interval and timeout
+ * @param embeddedPort the loopback port of the embedded database (1–65535); null for a free one it picks. Refused
+ *                   with {@code url}, which names a server elsewhere.
  */
 public record DatabaseSettings(String url, String user, String password, int poolSize, boolean durable,
-                               Integer writeLanes, Probe probe) {
+                               Integer writeLanes, Probe probe, Integer embeddedPort) {
 
     /**
      * The {@link DatabaseHealth} probe: a {@code SELECT 1} every {@code intervalMillis}, the database unreachable
@@ -46,9 +48,9 @@ public record DatabaseSettings(String url, String user, String password, int poo
     /** The embedded database, 8 connections, durable, write lanes chosen by the pool size. */
     public static final DatabaseSettings EMBEDDED = new DatabaseSettings(null, null, null, DEFAULT_POOL_SIZE, true);
 
-    /** Write lanes chosen by the pool size ({@link #lanes()}). */
+    /** Write lanes chosen by the pool size ({@link #lanes()}); the embedded database on a free port. */
     public DatabaseSettings(String url, String user, String password, int poolSize, boolean durable) {
-        this(url, user, password, poolSize, durable, null, Probe.DEFAULT);
+        this(url, user, password, poolSize, durable, null, Probe.DEFAULT, null);
     }
 
     public DatabaseSettings {
@@ -78,6 +80,13 @@ public record DatabaseSettings(String url, String user, String password, int poo
             throw new IllegalArgumentException("--write-lanes must be 0..--pool-size (" + poolSize + "), got "
                     + writeLanes);
         }
+        if (embeddedPort != null && (embeddedPort < 1 || embeddedPort > 65535)) {
+            throw new IllegalArgumentException("--embedded-database-port must be 1..65535, got " + embeddedPort);
+        }
+        if (embeddedPort != null && url != null) {
+            throw new IllegalArgumentException("--embedded-database-port is the port of the embedded database, "
+                    + "which --database-url replaces: give one or the other");
+        }
     }
 
     /**
@@ -90,26 +99,31 @@ public record DatabaseSettings(String url, String user, String password, int poo
 
     /** An external database at {@code url}, with the other settings of this one. */
     public DatabaseSettings external(String url, String user, String password) {
-        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes, probe);
+        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes, probe, embeddedPort);
     }
 
     public DatabaseSettings withPoolSize(int size) {
-        return new DatabaseSettings(url, user, password, size, durable, writeLanes, probe);
+        return new DatabaseSettings(url, user, password, size, durable, writeLanes, probe, embeddedPort);
     }
 
     public DatabaseSettings withDurable(boolean durable) {
-        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes, probe);
+        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes, probe, embeddedPort);
     }
 
     /** @param lanes write lanes, 0 to the pool size; null to choose by the pool size */
     public DatabaseSettings withWriteLanes(Integer lanes) {
-        return new DatabaseSettings(url, user, password, poolSize, durable, lanes, probe);
+        return new DatabaseSettings(url, user, password, poolSize, durable, lanes, probe, embeddedPort);
     }
 
     /** This database, probed every {@code intervalMillis} with {@code timeoutMillis}' patience. */
     public DatabaseSettings withProbe(long intervalMillis, long timeoutMillis) {
         return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes,
-                new Probe(intervalMillis, timeoutMillis));
+                new Probe(intervalMillis, timeoutMillis), embeddedPort);
+    }
+
+    /** The embedded database listening on 127.0.0.1:{@code port}; null for a free port it picks. */
+    public DatabaseSettings withEmbeddedPort(Integer port) {
+        return new DatabaseSettings(url, user, password, poolSize, durable, writeLanes, probe, port);
     }
 
     public boolean embedded() {
@@ -155,6 +169,7 @@ public record DatabaseSettings(String url, String user, String password, int poo
     @Override
     public String toString() {
         return "DatabaseSettings[url=" + (url == null ? "embedded" : redact(url)) + ", user=" + user + ", poolSize="
-                + poolSize + ", durable=" + durable + ", writeLanes=" + writeLanes + "]";
+                + poolSize + ", durable=" + durable + ", writeLanes=" + writeLanes + ", embeddedPort=" + embeddedPort
+                + "]";
     }
 }

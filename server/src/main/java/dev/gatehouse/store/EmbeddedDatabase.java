@@ -29,10 +29,10 @@ import org.slf4j.LoggerFactory;
  * durable (fsync and synchronous commit on) unless asked otherwise, and private to the user running Gatehouse.
  *
  * <p><b>Private.</b> The data directory is {@code 0700}; the binaries are unpacked under it
- * ({@link PostgresBinaries}); the server listens on 127.0.0.1 only, and every connection — TCP or Unix socket —
- * authenticates with SCRAM-SHA-256 as {@value ClusterAccess#SUPERUSER} with the generated password kept in
- * {@code <dataDir>/postgres.password} ({@link ClusterAccess}, which also upgrades clusters of older versions
- * that trusted every local connection).
+ * ({@link PostgresBinaries}); the server listens on 127.0.0.1 only, on the port it is given (never on another) or
+ * else on a free one it picks; and every connection — TCP or Unix socket — authenticates with SCRAM-SHA-256 as
+ * {@value ClusterAccess#SUPERUSER} with the generated password kept in {@code <dataDir>/postgres.password}
+ * ({@link ClusterAccess}, which also upgrades clusters of older versions that trusted every local connection).
  *
  * <p><b>One owner, and no orphans.</b> While running, this object holds an exclusive lock on
  * {@code <dataDir>/postgres.lock}; a second Gatehouse on the same data directory is refused. Because the lock
@@ -101,13 +101,28 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * Starts PostgreSQL over {@code dataDir/postgres}, creating the cluster on first use and upgrading one made
-     * by an older version.
+     * Starts PostgreSQL over {@code dataDir/postgres} on a free loopback port, creating the cluster on first use and
+     * upgrading one made by an older version.
      *
      * @param durable false only for throwaway test databases (fsync off)
      * @throws IllegalStateException when another running Gatehouse uses {@code dataDir}, or the server cannot start
      */
     public static EmbeddedDatabase start(Path dataDir, boolean durable) {
+        return start(dataDir, durable, null);
+    }
+
+    /**
+     * Starts PostgreSQL over {@code dataDir/postgres} on 127.0.0.1:{@code port}, or on a free loopback port when
+     * {@code port} is null; as {@link #start(Path, boolean)} otherwise.
+     *
+     * @param port 1 to 65535; null for a free port
+     * @throws PortUnavailableException when the server cannot listen on {@code port} (another process holds it)
+     * @throws IllegalStateException when another running Gatehouse uses {@code dataDir}, or the server cannot start
+     */
+    public static EmbeddedDatabase start(Path dataDir, boolean durable, Integer port) {
+        if (port != null && (port < 1 || port > 65535)) {
+            throw new IllegalArgumentException("the port of the embedded PostgreSQL must be 1..65535, got " + port);
+        }
         Path dir = dataDir.toAbsolutePath().normalize();
         PrivateFiles.requireOwnDirectory(dir);
         if (PrivateFiles.directory(dir)) {
@@ -124,7 +139,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             PrivateFiles.restrict(pgData, PrivateFiles.DIRECTORY);
             Map<String, String> settings = settings(durable);
             EmbeddedDatabase db = new EmbeddedDatabase(dir, password, lock, programs, pgData, settings,
-                    Postmaster.start(programs, pgData, settings));
+                    port == null ? Postmaster.start(programs, pgData, settings)
+                            : Postmaster.start(programs, pgData, settings, port));
             try {
                 db.verify();
             } catch (RuntimeException e) {
@@ -360,6 +376,33 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     public boolean serving() {
         return serving;
+    }
+
+    /**
+     * The server could not listen on its port of 127.0.0.1 (another process holds it, or the port is not this user's
+     * to take); the message names the port and the operating system's reason. Immutable.
+     */
+    public static final class PortUnavailableException extends IllegalStateException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final int port;
+        private final String reason;
+
+        PortUnavailableException(int port, String reason) {
+            super("cannot listen on 127.0.0.1:" + port + ": " + reason);
+            this.port = port;
+            this.reason = reason;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        /** The operating system's words, as the server reported them: {@code Address already in use}. */
+        public String reason() {
+            return reason;
+        }
     }
 
     @Override

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,12 @@ final class Postmaster {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final int START_ATTEMPTS = 3;
     private static final int TAIL_LINES = 40;
+    /** The server's report that it could not take its port, with the operating system's reason. */
+    private static final Pattern NO_PORT = Pattern.compile(
+            "could not (?:bind|listen on) IPv[46] address \"[^\"]*\": (.+)");
+    /** The server's report that another server holds the Unix socket named after its port. */
+    private static final Pattern SOCKET_HELD = Pattern.compile(
+            "lock file \"(\\S*\\.s\\.PGSQL\\.\\d+)\\.lock\" already exists");
 
     private final PostgresPrograms programs;
     private final Path pgData;
@@ -74,27 +82,24 @@ final class Postmaster {
      * tried if the chosen one was taken in the meantime.
      */
     static Postmaster start(PostgresPrograms programs, Path pgData, Map<String, String> settings) {
-        IllegalStateException failure = null;
+        EmbeddedDatabase.PortUnavailableException taken = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePort();
             try {
                 return start(programs, pgData, settings, port);
-            } catch (IllegalStateException e) {
-                failure = e;
-                if (!e.getMessage().contains("could not bind")
-                        && !e.getMessage().contains("could not create any TCP/IP sockets")) {
-                    break;
-                }
+            } catch (EmbeddedDatabase.PortUnavailableException e) {
+                taken = e;
                 LOG.info("port {} was taken before PostgreSQL could use it; trying another", port);
             }
         }
-        throw failure;
+        throw taken;
     }
 
     /**
-     * Starts the server on {@code port}, once.
+     * Starts the server on {@code port}, once; never on another.
      *
-     * @throws IllegalStateException with the server's last lines when it does not start
+     * @throws EmbeddedDatabase.PortUnavailableException when the server cannot listen on {@code port}
+     * @throws IllegalStateException with the server's last lines when it does not start otherwise
      */
     static Postmaster start(PostgresPrograms programs, Path pgData, Map<String, String> settings, int port) {
         ArrayDeque<String> tail = new ArrayDeque<>();
@@ -124,8 +129,18 @@ final class Postmaster {
             stop(programs, pgData, "immediate"); // started, but too late or half way: not left behind
         }
         awaitOutput(output);
+        String lines = tail(tail);
+        Matcher noPort = NO_PORT.matcher(lines);
+        if (noPort.find()) {
+            throw new EmbeddedDatabase.PortUnavailableException(port, noPort.group(1).strip());
+        }
+        Matcher socketHeld = SOCKET_HELD.matcher(lines);
+        if (socketHeld.find()) {
+            throw new EmbeddedDatabase.PortUnavailableException(port, "another server holds the Unix socket "
+                    + socketHeld.group(1) + " of that port");
+        }
         throw new IllegalStateException("PostgreSQL did not start over " + pgData + " on port " + port + ":\n"
-                + tail(tail));
+                + lines);
     }
 
     int port() {

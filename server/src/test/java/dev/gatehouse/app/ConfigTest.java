@@ -70,6 +70,33 @@ class ConfigTest {
     }
 
     @Test
+    void embeddedDatabasePort_option_becomesTheDatabaseSetting_fromItsEnvironmentVariable() {
+        Main.Serve serve = new Main.Serve();
+        CommandLine command = new CommandLine(serve);
+        assertThat(command.getCommandSpec().findOption("--embedded-database-port").defaultValueString(false))
+                .isEqualTo("${env:GATEHOUSE_EMBEDDED_DATABASE_PORT}");
+        command.parseArgs();
+        assertThat(serve.config().database().embeddedPort()).as("a free port by default").isNull();
+        command.parseArgs("--embedded-database-port", "15432");
+        assertThat(serve.config().database().embeddedPort()).isEqualTo(15432);
+        assertThat(serve.config().database().embedded()).isTrue();
+    }
+
+    @Test
+    void embeddedDatabasePort_outOfRange_orBesideADatabaseUrl_namesTheOption() {
+        assertThat(serveFails("--embedded-database-port", "0"))
+                .contains("--embedded-database-port must be 1..65535, got 0");
+        assertThat(serveFails("--embedded-database-port", "65536"))
+                .contains("--embedded-database-port must be 1..65535, got 65536");
+        assertThat(serveFails("--embedded-database-port", "-5432"))
+                .contains("--embedded-database-port must be 1..65535, got -5432");
+        assertThat(serveFails("--embedded-database-port", "5432", "--database-url", "postgresql://u:secret@db/gh"))
+                .contains("--embedded-database-port is the port of the embedded database, which --database-url "
+                        + "replaces: give one or the other")
+                .doesNotContain("secret");
+    }
+
+    @Test
     void badPort_namesTheOption() {
         assertThatThrownBy(() -> config(70000, null, "INFO")).hasMessageContaining("--port").hasMessageContaining("70000");
         assertThatThrownBy(() -> config(-1, null, "INFO")).hasMessageContaining("--port");

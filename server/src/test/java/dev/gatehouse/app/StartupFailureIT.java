@@ -1,5 +1,6 @@
 package dev.gatehouse.app;
 
+import dev.gatehouse.store.EmbeddedDatabase;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -36,12 +38,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code serve} in a process of its own (the server jar's entry point) with a configuration it cannot start with:
- * a bad option value, from the command line or the environment, a port another process holds, an external database
+ * a bad option value, from the command line or the environment, a port another process holds (the node's, or the one
+ * given for the embedded PostgreSQL), an external database
  * that does not answer, a data directory it cannot create or must not use (none named, a file, one shared with other
  * users), a keystore it cannot open, no service key for a database
  * that has run with one, a service key in the form of a member key, another service key than the live nodes'. Each
  * ends with exit code 2 and one line on standard error saying what is wrong and where — never the usage text, a stack trace or a password.
- * And the lines a start that succeeds prints, naming where the node listens.
+ * And the lines a start that succeeds prints, naming where the node listens; and the embedded PostgreSQL on the port
+ * given for it.
  */
 class StartupFailureIT {
 
@@ -224,6 +228,133 @@ class StartupFailureIT {
             return waiting.next() && waiting.getLong(1) > 0;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The port given for the embedded PostgreSQL held by another process stops the start, in one line naming the
+     * option and the port: the server never moves to another port, which a firewall policy or a psql would not find.
+     */
+    @Test
+    void embeddedDatabasePortHeldByAnotherProcess_stopsTheStart_namingTheOptionAndThePort() throws Exception {
+        Path data = Files.createTempDirectory(temp, "gatehouse-embedded-port-taken");
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Run run = serve(Map.of(), "--port", "0", "--data-dir", data.toString(), "--embedded-database-port",
+                    String.valueOf(taken.getLocalPort()));
+            assertThat(run.exit()).as(run.err()).isEqualTo(2);
+            assertThat(run.errLines()).as(run.err()).containsExactly("gatehouse: the embedded PostgreSQL cannot "
+                    + "listen on 127.0.0.1:" + taken.getLocalPort() + " (--embedded-database-port): Address already "
+                    + "in use");
+            assertThat(run.err()).doesNotContain("\tat ", "Exception:", "Usage:");
+        }
+        assertThat(data.resolve("postgres").resolve("postmaster.pid")).as("no server left running").doesNotExist();
+    }
+
+    /**
+     * The Unix socket named after the port given for the embedded PostgreSQL held by another server (its lock file
+     * naming a live process, here this JVM) stops the start in the same one line, naming the socket: it ended in the
+     * server's last forty lines.
+     */
+    @Test
+    void embeddedDatabasePortWhoseUnixSocketAnotherServerHolds_stopsTheStart_namingTheOptionAndThePort()
+            throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            port = socket.getLocalPort();
+        }
+        Path lock = Path.of("/tmp", ".s.PGSQL." + port + ".lock"); // the bundled server's socket directory
+        Assumptions.assumeFalse(Files.exists(lock), "no server uses the socket of port " + port);
+        Path data = Files.createTempDirectory(temp, "gatehouse-embedded-socket-taken");
+        Files.writeString(lock, ProcessHandle.current().pid() + "\n/tmp\n");
+        try {
+            Run run = serve(Map.of(), "--port", "0", "--data-dir", data.toString(), "--embedded-database-port",
+                    String.valueOf(port));
+            assertThat(run.exit()).as(run.err()).isEqualTo(2);
+            assertThat(run.errLines()).as(run.err()).containsExactly("gatehouse: the embedded PostgreSQL cannot "
+                    + "listen on 127.0.0.1:" + port + " (--embedded-database-port): another server holds the Unix "
+                    + "socket /tmp/.s.PGSQL." + port + " of that port");
+        } finally {
+            Files.deleteIfExists(lock);
+        }
+    }
+
+    /**
+     * A port for the embedded PostgreSQL out of range, or beside an external database (which it means nothing to), is
+     * refused before anything starts, naming the option (and the variable the value came from).
+     */
+    @Test
+    void embeddedDatabasePort_outOfRange_orBesideADatabaseUrl_isRefused() throws Exception {
+        String data = Files.createTempDirectory(temp, "gatehouse-embedded-port-refused").toString();
+        Run outOfRange = serve(Map.of("GATEHOUSE_EMBEDDED_DATABASE_PORT", "0"), "--port", "0", "--data-dir", data);
+        assertThat(outOfRange.exit()).isEqualTo(2);
+        assertThat(outOfRange.errLines()).containsExactly("gatehouse: --embedded-database-port (from "
+                + "GATEHOUSE_EMBEDDED_DATABASE_PORT) must be 1..65535, got 0");
+
+        Run external = serve(Map.of(), "--port", "0", "--data-dir", data, "--database-url",
+                "postgresql://127.0.0.1:1/gatehouse", "--embedded-database-port", "15432");
+        assertThat(external.exit()).isEqualTo(2);
+        assertThat(external.errLines()).containsExactly("gatehouse: --embedded-database-port is the port of the "
+                + "embedded database, which --database-url replaces: give one or the other");
+    }
+
+    /**
+     * A node given a port for its embedded PostgreSQL ({@code GATEHOUSE_EMBEDDED_DATABASE_PORT}) serves, and the
+     * server listens there — for a psql with the password in the data directory — and, killed, is started again
+     * there.
+     */
+    @Test
+    void embeddedDatabasePort_isWhereTheEmbeddedPostgresListens_alsoOnceStartedAgain() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            port = socket.getLocalPort();
+        }
+        Path data = Files.createTempDirectory(temp, "gatehouse-embedded-port");
+        Path pid = data.resolve("postgres").resolve("postmaster.pid");
+        Started started = start(true, Map.of("GATEHOUSE_EMBEDDED_DATABASE_PORT", String.valueOf(port)), "--port", "0",
+                "--data-dir", data.toString());
+        try {
+            Await.until(Duration.ofMinutes(5), "the node listens",
+                    () -> !started.process().isAlive() || !startupLinesSoFar(started).isEmpty());
+            assertThat(started.process().isAlive()).as("the node runs; stderr: %s",
+                    Files.readString(started.err())).isTrue();
+            Matcher url = Pattern.compile("(http://\\S+)").matcher(startupLinesSoFar(started).get(0));
+            assertThat(url.find()).isTrue();
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(url.group(1) + "/healthz")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            String password = Files.readString(data.resolve("postgres.password")).strip();
+            assertThat(answersOn(port, password)).as("the embedded PostgreSQL answers on 127.0.0.1:%d", port).isTrue();
+
+            String first = postmasterLine(pid, 0);
+            ProcessHandle.of(Long.parseLong(first)).orElseThrow().destroyForcibly();
+            Await.until(Duration.ofMinutes(2), "the embedded PostgreSQL is started again",
+                    () -> !postmasterLine(pid, 0).equals(first) && answersOn(port, password));
+            assertThat(postmasterLine(pid, 3)).as("the port in postmaster.pid").isEqualTo(Integer.toString(port));
+        } finally {
+            started.process().destroy();
+            finish(started);
+        }
+    }
+
+    /** Line {@code index} of a {@code postmaster.pid} (0: the server's process id, 3: its port); "" if none. */
+    private static String postmasterLine(Path file, int index) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return lines.size() > index ? lines.get(index).strip() : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Whether the embedded PostgreSQL answers a query on 127.0.0.1:{@code port}. */
+    private static boolean answersOn(int port, String password) {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                EmbeddedDatabase.USER, password);
+             ResultSet one = connection.createStatement().executeQuery("SELECT 1")) {
+            return one.next();
+        } catch (SQLException e) {
+            return false;
         }
     }
 

@@ -60,6 +60,25 @@ class DatabaseSettingsTest {
     }
 
     @Test
+    void embeddedPort_isAFreeOneByDefault_andRefusedOutOfRangeOrWithAnExternalDatabase() {
+        assertThat(DatabaseSettings.EMBEDDED.embeddedPort()).isNull();
+        assertThat(DatabaseSettings.EMBEDDED.withEmbeddedPort(1).embeddedPort()).isEqualTo(1);
+        assertThat(DatabaseSettings.EMBEDDED.withEmbeddedPort(65535).withPoolSize(4).embeddedPort()).isEqualTo(65535);
+        assertThat(DatabaseSettings.EMBEDDED.withEmbeddedPort(5432).external(" ", null, null).embeddedPort())
+                .isEqualTo(5432);
+        assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withEmbeddedPort(0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--embedded-database-port must be 1..65535, got 0");
+        assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withEmbeddedPort(65536))
+                .hasMessage("--embedded-database-port must be 1..65535, got 65536");
+        assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withEmbeddedPort(5432)
+                .external("postgresql://u:secret@db/gh", null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--embedded-database-port is the port of the embedded database, which --database-url "
+                        + "replaces: give one or the other");
+    }
+
+    @Test
     void libpqUrls_becomeJdbcUrls() {
         assertThat(DatabaseSettings.jdbcUrl("postgresql://u:p@db:5433/gh?sslmode=require"))
                 .isEqualTo("jdbc:postgresql://db:5433/gh?sslmode=require&user=u&password=p");
