@@ -13,6 +13,7 @@ export async function render(view, app, rest, params) {
   const reload = done => app.go(`#/groups${api.query({done: app.done(done), t: Date.now()})}`);
   // a group renamed or deleted elsewhere since the screen read it: the refusal offers the groups as they are now
   const current = () => reload();
+  const told = app.outcome(params, groups);
   const fail = e => {
     if (!(e instanceof api.ApiError)) throw e;
     fill(out, notice([explain(e), ' ', offerCurrent(e, current)], 'error', {ofWrite: true}));
@@ -86,7 +87,9 @@ export async function render(view, app, rest, params) {
       try {
         const {status} = await api.call('POST', `${app.orgPath()}/groups/${g.id}/members`,
           {body: api.typedMember(who)});
-        reload(status === 201 ? `${who} added to ${g.name}.` : `${who} was already in ${g.name}.`);
+        // named as the reloaded list has it: the add carries no version, so it succeeds on a group renamed elsewhere
+        const named = now => (now.find(x => x.id === g.id) || g).name;
+        reload(now => (status === 201 ? `${who} added to ${named(now)}.` : `${who} was already in ${named(now)}.`));
       } catch (e) {
         if (!(e instanceof api.ApiError)) throw e;
         showProblem(add, e, {fields: {member_id: 'user_id'}});
@@ -109,7 +112,7 @@ export async function render(view, app, rest, params) {
   fill(view,
     h('div', {class: 'heading'}, h('h1', {}, 'Groups')),
     h('p', {class: 'lead'}, 'Named sets of members. Groups decide nothing by themselves.'),
-    app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
+    told ? notice(told, 'ok') : null,
     out, create,
     cards.length ? h('div', {class: 'grid-2'}, cards) : h('p', {class: 'empty'}, app.outsider
       ? 'This key does not see the organization’s groups.' : 'No groups yet.'));

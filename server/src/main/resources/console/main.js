@@ -51,7 +51,10 @@ const app = {
   },
   /**
    * Keeps what a write did for the screen it reloads, and returns the number its URL names it by (`?done=3`): the
-   * words stay here, so that a link cannot make the console say anything (as `?done=<any text>` once could).
+   * words stay here, so that a link cannot make the console say anything (as `?done=<any text>` once could). The
+   * words may be a function of what the reloaded screen read (app.outcome's `read`): a notice that names an object
+   * then names it as it is now (a group renamed elsewhere since the screen was drawn), not as the writing screen had
+   * it.
    */
   done(text) {
     if (!text) return '';
@@ -61,13 +64,15 @@ const app = {
   /**
    * What the write behind `?done=N` did, or null (no number, one this tab did not hand out, or one an earlier
    * screen showed): an outcome is told once, on the screen its write loaded, not again when Back or a kept link
-   * returns to that address.
+   * returns to that address. `read` is what that screen read, for words that name what it holds (app.done).
    */
-  outcome(params) {
+  outcome(params, read) {
     const n = Number(params.get('done'));
     if (!(Number.isInteger(n) && n >= 1 && n <= app.outcomes.length)) return null;
     if (!app.toldIn.has(n)) app.toldIn.set(n, routing);
-    return app.toldIn.get(n) === routing ? app.outcomes[n - 1] : null;
+    if (app.toldIn.get(n) !== routing) return null;
+    const told = app.outcomes[n - 1];
+    return typeof told === 'function' ? told(read) : told;
   },
   outcomes: [],
   /** The route (its turn) that told each outcome. */

@@ -196,6 +196,7 @@ async function detail(view, app, roles, id, params) {
         statusPane.refresh({member: {member_id: member.id, status: nextStatus}})}}, change.preview)),
     ask,
     statusPane.element);
+  statusPane.follow(statusForm);
   if (member.status !== 'active') onSubmit(statusForm, setStatus);
 
   fill(view,
@@ -203,7 +204,7 @@ async function detail(view, app, roles, id, params) {
     h('div', {class: 'heading'}, h('h1', {}, member.user_id),
       h('span', {class: 'badge'}, member.external ? 'External' : (roleName.get(member.role_id) || '')),
       member.status !== 'active' ? h('span', {class: 'badge muted'}, statusLabel(member)) : null),
-    app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
+    app.outcome(params, groups.items) ? notice(app.outcome(params, groups.items), 'ok') : null,
     h('p', {class: 'muted'}, `Member id ${member.id} · ${member.email}`),
     h('div', {class: 'grid-2'}, profile, roleSection, statusForm,
       grants ? grantsSection(app, base, member, roles, grants, reload) : null,
@@ -346,6 +347,9 @@ function groupsSection(app, member, read, reload) {
   const others = groups.filter(g => !mine.includes(g));
   const out = h('div', {});
   const fail = e => { if (!(e instanceof api.ApiError)) throw e; fill(out, notice(explain(e), 'error', {ofWrite: true})); };
+  // a group named as the reloaded page reads it: adding or removing carries no version, so it succeeds on a group
+  // renamed elsewhere since this page was drawn
+  const named = (now, group) => ((now || []).find(g => g.id === group.id) || group).name;
   const choice = select('group', others.map(g => ({value: g.id, label: g.name})));
   const add = h('form', {class: 'inline', novalidate: true}, field('Add to group', choice),
     h('button', {type: 'submit', disabled: !others.length}, 'Add'));
@@ -354,7 +358,7 @@ function groupsSection(app, member, read, reload) {
       const group = others.find(g => String(g.id) === choice.value);
       const {status} = await api.call('POST', `${app.orgPath()}/groups/${choice.value}/members`,
         {body: {member_id: member.id}});
-      reload(status === 201 ? `Added to ${group.name}.` : `Already in ${group.name}.`);
+      reload(now => (status === 201 ? `Added to ${named(now, group)}.` : `Already in ${named(now, group)}.`));
     } catch (e) { fail(e); }
   });
   return h('section', {class: 'card', 'aria-label': 'Groups'},
@@ -365,7 +369,7 @@ function groupsSection(app, member, read, reload) {
         async () => {
           try {
             await api.del(`${app.orgPath()}/groups/${g.id}/members/${api.memberRef(member.id)}`);
-            reload(`Removed from ${g.name}.`);
+            reload(now => `Removed from ${named(now, g)}.`);
           } catch (e) { fail(e); }
         }, ask, {class: 'danger small', 'aria-label': `Remove from ${g.name}`}), ask);
     })) : h('p', {class: 'muted'},

@@ -62,7 +62,6 @@ function nodeCard(ready, engine) {
 }
 
 function createOrg(app, models) {
-  const result = h('div', {});
   // a first admin's key stays until the screen is left, whatever is done there (the shell keeps it through reloads)
   const secrets = app.secrets('/v1/orgs');
   const form = h('form', {class: 'card', novalidate: true},
@@ -75,7 +74,7 @@ function createOrg(app, models) {
         field('User id', h('input', {name: 'admin.user_id', autocomplete: 'off'})),
         field('Email', h('input', {name: 'admin.email', type: 'email', autocomplete: 'off'})))),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Create organization')),
-    result, secrets.element);
+    secrets.element);
   onSubmit(form, async () => {
     clearProblem(form);
     const v = values(form);
@@ -83,13 +82,12 @@ function createOrg(app, models) {
     if (v['admin.user_id'] || v['admin.email']) body.admin = {user_id: v['admin.user_id'] || '', email: v['admin.email'] || ''};
     try {
       const org = await api.post('/v1/orgs', body);
-      fill(result, notice([`Organization ${org.name} created (id ${org.id}). `,
-        h('button', {type: 'button', class: 'secondary', on: {click: () => app.go(`#/operators?t=${Date.now()}`)}},
-          'Show it in the list')], 'ok'));
       if (org.admin_key) {
         secrets.show(org.id, secretNotice(`The key of ${org.name}’s first admin, shown only now:`, org.admin_key.key));
       }
-      app.say(`Organization ${org.name} created.`);
+      // the screen is read again — the list and the node's counts hold the new organization — and the key stays
+      app.go(`#/operators${api.query({done: app.done(`Organization ${org.name} created (id ${org.id}).`),
+        t: Date.now()})}`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
       showProblem(form, e);

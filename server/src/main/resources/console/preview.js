@@ -3,10 +3,11 @@
 // the change it would save. The panel asks the server (POST /v1/orgs/{org}/preview), which rehearses that very
 // write without making it: a change the signed-in key may not make is refused here as the save would be. It never
 // guesses, and never shows an earlier change's preview: only the answer to the latest request is drawn, and once the
-// form it previews is changed the panel says its preview is out of date instead of showing it.
+// form it previews is changed the panel says its preview is out of date instead of showing it. A refusal is shown as
+// the save's would be: in the form, at the field it concerns, until the form is changed or sent.
 import * as api from './api.js';
-import {h, fill, bdi} from './dom.js';
-import {explain} from './problems.js';
+import {h, fill, bdi, notice} from './dom.js';
+import {explain, showProblem, clearProblem} from './problems.js';
 
 /**
  * A preview panel: {element, refresh(change), follow(form)}; `label` names its region when a screen has more than
@@ -14,7 +15,13 @@ import {explain} from './problems.js';
  * read from: once any of them changes after a preview was asked for (an input or change event; a script that fills
  * the form in fires one itself, as the Resources screen's Change… does), the preview — or its refusal, or an answer
  * still on its way — is taken away and the panel says it is out of date, so it never stands beside a form that would
- * save something else. `change` is the body of the preview request, one of
+ * save something else. A refusal of the preview is shown as the save's refusal is: in the form followed, through
+ * showProblem, each error at the field it concerns (the API names it within the change, `assignment.role_id`: the
+ * form's `role_id`); `fields` maps a name the form spells otherwise, as showProblem's does, and `placed` is the
+ * screen's own reading of a refusal, which its save applies too (a member not found named at the member field).
+ * Without a form (a removal) the refusal stands in the panel. Either is what an earlier write said (dom.js notice
+ * `ofWrite`): the form's own save, or any other write, takes it away, and its outcome alone is shown. `change` is the
+ * body of the preview request, one of
  *   {role: {id, version, permissions, external, visibility, …}}     an edit of an existing role
  *   {member: {member_id | user_id, role_id?, status?}}              a member's company role or status
  *   {assignment: {resource: {type, id}, member_id | user_id, role_id}}  a role on a resource (role_id null: removal)
@@ -24,20 +31,41 @@ export function panel(app, {label = 'Preview of the change', title = 'Preview: w
   const body = h('div', {class: 'preview-body'});
   const element = h('section', {class: 'preview', 'aria-label': label, 'aria-live': 'polite'}, h('h2', {}, title),
     body);
-  fill(body, h('p', {class: 'muted'}, hint));
   // Counts the requests: only the answer to the latest is drawn, so an earlier one answered late (another role chosen
   // and previewed meanwhile) never replaces the preview of the change the form now holds.
   let asked = 0;
   // whether the panel shows (or waits for) a preview, which a change of the form it follows makes out of date
   let showing = false;
+  // the form whose change is previewed (follow), the names it gives the API's fields, and the refusal shown in it
+  let followed = null;
+  let named = {};
+  let placed = problem => problem;
+  let refused = null;
+  const waiting = () => fill(body, h('p', {class: 'muted'}, hint));
+  waiting();
+  // a refusal taken away by a later write (dom.js forgetTold) leaves the panel as it was before any preview
+  new MutationObserver(() => {
+    if (body.firstChild) return;
+    showing = false;
+    waiting();
+  }).observe(body, {childList: true});
+  /** Takes the refusal of an earlier preview out of the form followed, unless a save's has replaced it. */
+  function withdraw() {
+    if (refused && refused.isConnected) clearProblem(followed);
+    refused = null;
+  }
   function outdated() {
     if (!showing) return;
     showing = false;
     asked += 1;
+    withdraw();
     fill(body, h('p', {class: 'muted preview-outdated'}, 'The form has changed since this preview. Preview it again '
       + 'to see what saving it would do.'));
   }
-  function follow(form) {
+  function follow(form, {fields = {}, placed: reading = problem => problem} = {}) {
+    followed = form;
+    named = fields;
+    placed = reading;
     form.addEventListener('input', outdated);
     form.addEventListener('change', outdated);
     return form;
@@ -45,6 +73,7 @@ export function panel(app, {label = 'Preview of the change', title = 'Preview: w
   async function refresh(change, {all = false} = {}) {
     const turn = ++asked;
     showing = true;
+    withdraw();
     fill(body, h('p', {class: 'muted'}, 'Computing the preview…'));
     try {
       const result = await api.post(`${app.orgPath()}/preview`, all ? {...change, all: true} : change);
@@ -55,12 +84,32 @@ export function panel(app, {label = 'Preview of the change', title = 'Preview: w
       if (e instanceof api.ApiError && e.status === 404 && e.code === 'route_not_found') {
         fill(body, h('p', {class: 'muted preview-unavailable'}, 'Preview not available: this server does not offer '
           + 'previews. The change can still be saved.'));
+      } else if (e instanceof api.ApiError && followed) {
+        refused = showProblem(followed, placed(asSaved(e, Object.keys(change)[0])), {fields: named});
+        fill(body, h('p', {class: 'muted preview-refused', dataset: {told: ''}}, 'Not previewed: saving this change '
+          + 'would be refused, as the form says.'));
       } else {
-        fill(body, h('p', {class: 'notice notice-error'}, e instanceof api.ApiError ? explain(e) : e.message));
+        fill(body, notice(e instanceof api.ApiError ? explain(e) : e.message, 'error', {ofWrite: true}));
       }
     }
   }
   return {element, refresh, follow};
+}
+
+/**
+ * A preview's refusal as the save of the same change would have it: the API names each field within the change
+ * (`assignment.role_id`, `role.visibility.user_field_ids`), where the save names it alone (`role_id`).
+ */
+function asSaved(problem, kind) {
+  const prefix = `${kind}.`;
+  const unprefixed = name => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
+  const errors = Object.fromEntries(Object.entries(problem.errors || {}).map(([name, message]) =>
+    [unprefixed(name), message]));
+  let detail = problem.detail;
+  for (const name of Object.keys(problem.errors || {})) {
+    if (detail) detail = detail.split(`${name}:`).join(`${unprefixed(name)}:`);
+  }
+  return {...problem, detail, errors};
 }
 
 /** "organization-wide", "on room 12", "on every doc where they hold no role of their own". */

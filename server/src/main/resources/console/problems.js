@@ -21,8 +21,27 @@ const WORDS = {
   unreadable_answer: 'The server’s answer could not be read (a proxy or gateway may have answered instead).',
 };
 
-/** Plain words for a problem: a sentence for its code (when known) and the server's own detail. */
+/**
+ * Plain words for a problem: a sentence for its code (when known) and the server's own detail. Where no form shows
+ * the fields a refusal names (a link's member or role id, a notice), a detail that only restates its field errors is
+ * said as those errors alone, each field the subject of its rule ("Member must name a member as …"), as the server
+ * words a path's bad id ("role must be a positive integer id"): no "Some fields need attention" about fields that are
+ * not there.
+ */
 export function explain(problem) {
+  const errors = Object.entries(problem.errors || {});
+  if (problem.code === 'invalid_input' && errors.length && restates(problem.detail, errors)) {
+    return errors.map(([name, message]) => sentence(RULE.test(message) ? `${name} ${message}` : `${name}: ${message}`))
+      .join(' ');
+  }
+  return summarize(problem);
+}
+
+/** A field error that reads as a rule of its field ("must be …", "is required"), said after the field's name. */
+const RULE = /^(must|is|are|may|cannot)\b/;
+
+/** explain's words for a problem as a whole: its code's sentence and the server's detail. */
+function summarize(problem) {
   const lead = WORDS[problem.code] || (problem.status >= 500 ? 'The server could not complete the request.' : null);
   const detail = problem.detail ? sentence(problem.detail) : '';
   return lead && detail && !sameWords(lead, detail) ? `${lead} ${detail}` : (lead || detail || 'The request failed.');
@@ -78,7 +97,7 @@ export function showProblem(form, problem, {fields = {}, current} = {}) {
   }
   const listed = Object.entries(errors);
   const detailed = !(listed.length && restates(problem.detail, listed));
-  const summary = detailed ? explain(problem) : (WORDS[problem.code] || WORDS.invalid_input);
+  const summary = detailed ? summarize(problem) : (WORDS[problem.code] || WORDS.invalid_input);
   // the server's own sentence already tells an error of a field it names: a list would say it again, in fewer words
   const untold = detailed ? unplaced.filter(([name]) => !names(problem.detail, name)) : unplaced;
   const box = h('div', {class: 'form-problem', role: 'alert', tabindex: '-1'},

@@ -187,7 +187,10 @@ async function resource(app, type, id) {
       h('button', {type: 'button', class: 'secondary', on: {click: () => (unchosen() ? chooseRole(assign)
         : pane.refresh(change()))}}, 'Preview change')),
     pane.element);
-  pane.follow(assign);
+  // a member the API finds no one by is named at the member field, in the save as in its preview
+  const atMember = e => ((e.code === 'member_not_found' || (e.status === 404 && /member/.test(e.detail || '')))
+    ? {...e, errors: {member: e.detail || 'no such member', ...(e.errors || {})}} : e);
+  pane.follow(assign, {placed: atMember});
   onSubmit(assign, async () => {
     clearProblem(assign);
     if (!member.value.trim()) {
@@ -205,10 +208,7 @@ async function resource(app, type, id) {
       reload(`Role ${roleName.get(Number(role.value))} given to ${member.value.trim()}.`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      if (e.code === 'member_not_found' || (e.status === 404 && /member/.test(e.detail || ''))) {
-        e.errors = {member: e.detail || 'no such member', ...(e.errors || {})};
-      }
-      showProblem(assign, e);
+      showProblem(assign, atMember(e));
     }
   });
 

@@ -81,7 +81,8 @@ class ConsoleAccessBrowserIT extends SignedOutEachTest {
         browser.type("Member (user id, or id:<member id>)", String.valueOf(carl));
         browser.choose("Role", "Agent");
         browser.press("Preview change");
-        browser.waitForText(By.cssSelector(".preview .notice-error"), "user_id");
+        // refused as the save is: at the member field
+        assertThat(browser.fieldError("Member (user id, or id:<member id>)")).contains("user_id");
         browser.press("Assign role");
         browser.waitFor(By.cssSelector(".form-problem, .notice-ok"));
         assertThat(node.service().get(carlsRoles).get("items")).as("nothing given to member " + carl).isEmpty();

@@ -339,10 +339,15 @@ class ConsoleBrowserIT {
         browser.type("Email", "olga@harbour.test");
         browser.press("Create organization");
         browser.waitForText(By.cssSelector(".notice-ok"), "Organization Harbour CRM created");
+        // the screen is read again at once: the list and the node's counts hold the new organization, the key stays
+        browser.waitForText(By.cssSelector("tbody"), "Harbour CRM");
+        long organizations = node.service().get("/v1/engine").get("organizations").longValue();
+        assertThat(browser.driver().findElement(By.xpath("//dt[normalize-space()='Organizations in the engine']"
+                + "/following-sibling::dd[1]")).getText()).isEqualTo(String.valueOf(organizations));
+        assertThat(browser.driver().findElement(By.cssSelector(".revision")).getText())
+                .isEqualTo(String.valueOf(node.appliedRevision()));
         String adminKey = browser.driver().findElement(By.cssSelector(".secret-value")).getText();
         assertThat(node.as(adminKey).get("/v1/orgs").status()).isEqualTo(200);
-        browser.press("Show it in the list");
-        browser.waitForText(By.cssSelector("tbody"), "Harbour CRM");
         browser.screenshot("operators");
 
         WebElement row = browser.waitFor(By.xpath("//tbody/tr[td[normalize-space()='Harbour CRM']]"));

@@ -190,6 +190,31 @@ class ConsoleEdgesBrowserIT extends SignedOutEachTest {
         assertThat(node.service().get(group).status()).isEqualTo(404);
     }
 
+    /**
+     * Adding a member to a group renamed elsewhere since the screen read it succeeds (an add carries no version), and
+     * its notice names the group as it is now, as the reloaded list and the member's page do.
+     */
+    @Test
+    void addingToAGroupRenamedElsewhere_namesItAsItIsNow() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long viewer = fixtures.role(org, "Viewer", List.of("canCreateRooms"));
+        long ada = fixtures.member(org, "u-ada", viewer);
+        Http.Res team = teamOnTheGroupsScreen(org);
+        String group = org.path() + "/groups/" + team.get("id").longValue();
+        assertThat(node.service().patch(group, Map.of("name", "Elsewhere B")).status()).isEqualTo(200);
+
+        browser.type("Add member (user id, or id:<member id>)", "u-ada");
+        browser.press("Add");
+        assertThat(browser.waitFor(By.cssSelector(".notice-ok")).getText()).isEqualTo("u-ada added to Elsewhere B.");
+
+        browser.open("/console/#/members/id:" + ada);
+        browser.heading("u-ada");
+        assertThat(node.service().patch(group, Map.of("name", "Elsewhere C")).status()).isEqualTo(200);
+        browser.press("Remove…");
+        browser.press("Yes, remove");
+        assertThat(browser.waitFor(By.cssSelector(".notice-ok")).getText()).isEqualTo("Removed from Elsewhere C.");
+    }
+
     /** A group "Team" made in {@code org}, the console signed in as its admin on the groups screen: its 201. */
     private Http.Res teamOnTheGroupsScreen(Fixtures.Org org) {
         Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Team"));

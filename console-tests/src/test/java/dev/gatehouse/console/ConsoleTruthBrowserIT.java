@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -299,6 +300,16 @@ class ConsoleTruthBrowserIT extends SignedOutEachTest {
         browser.open("/console/#/members/%E0%A4%A");
         browser.heading("Something went wrong");
         assertThat(browser.driver().getTitle()).isEqualTo("Something went wrong · Gatehouse console");
+
+        // a malformed member or role in a link reads as the server words a bad id: the rule, not fields to attend to
+        browser.open("/console/#/members/id:abc");
+        browser.heading("Something went wrong");
+        assertThat(browser.waitFor(By.cssSelector("main .notice-error")).getText())
+                .startsWith("Member must name a member as ").doesNotContain("Some fields need attention");
+        browser.open("/console/#/roles/abc");
+        browser.heading("Something went wrong");
+        assertThat(browser.waitFor(By.cssSelector("main .notice-error")).getText())
+                .startsWith("Role must be a positive integer id");
     }
 
     /** A cursor the API did not write is told once: its sentence, not again as the field it names ("cursor: invalid"). */
@@ -373,6 +384,23 @@ class ConsoleTruthBrowserIT extends SignedOutEachTest {
         browser.open("/console/#/roles/" + agent);
         browser.heading("A".repeat(100));
         assertThat(browser.scrollsSideways()).as("role editor").isFalse();
+        // the long name's group in the right-hand column, where a button wider than its card widens the page
+        assertThat(node.service().post(org.path() + "/groups", Map.of("name", "Team")).status()).isEqualTo(201);
+        Http.Res group = node.service().post(org.path() + "/groups", Map.of("name", "G".repeat(100)));
+        assertThat(group.status()).as(group.toString()).isEqualTo(201);
+        assertThat(node.service().post(org.path() + "/groups/" + group.get("id").longValue() + "/members",
+                Map.of("member_id", member)).status()).isEqualTo(201);
+        browser.open("/console/#/groups");
+        browser.heading("Groups");
+        browser.button("Delete group " + "G".repeat(100));
+        String pastTheirCard = "return [...document.querySelectorAll('main section.card button')].filter(b =>"
+                + " b.getBoundingClientRect().right > b.closest('section').getBoundingClientRect().right + 1)"
+                + ".map(b => b.textContent)";
+        assertThat(ConsoleAccessBrowserIT.strings(pastTheirCard)).as("buttons wider than their card").isEmpty();
+        assertThat(browser.scrollsSideways()).as("groups, whose buttons name the group").isFalse();
+        browser.press("Delete group " + "G".repeat(100));
+        assertThat(ConsoleAccessBrowserIT.strings(pastTheirCard)).as("buttons wider than their card").isEmpty();
+        assertThat(browser.scrollsSideways()).as("groups, asking whether to delete one").isFalse();
     }
 
     @Test
@@ -528,5 +556,61 @@ class ConsoleTruthBrowserIT extends SignedOutEachTest {
         browser.press("Create group");
         assertThat(browser.fieldError("New group name")).isEqualTo("Is taken; choose another.");
         assertThat(browser.formProblem()).isEqualTo("Some fields need attention.");
+    }
+
+    /**
+     * A preview the server refuses is told as the save's refusal is, at the field it concerns and once, and a write
+     * sent after it replaces it: a role the member may not hold previewed and then assigned, a removal the key may not
+     * make previewed and then confirmed.
+     */
+    @Test
+    void aRefusedPreview_isToldOnceAtItsField_asTheSave_andTheWriteAfterItReplacesIt() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long guestRole = fixtures.role(org, Map.of("name", "Guest", "permissions", List.of("canViewRoomDetails"),
+                "external", true));
+        long agent = fixtures.role(org, "Agent", List.of("canViewRoomDetails"));
+        String room = fixtures.room(org);
+        long carl = fixtures.external(org, "u-carl");
+        signIn(org.adminKey());
+        browser.open("/console/#/resources?type=room&id=" + room);
+        browser.type("Member (user id, or id:<member id>)", "u-carl");
+        browser.choose("Role", "Agent");
+        browser.press("Preview change");
+        String refusal = browser.fieldError("Role");
+        assertThat(refusal).startsWith("Member " + carl + " is external");
+        assertThat(browser.formProblem()).isEqualTo("Some fields need attention.");
+        assertThat(once(refusal)).as("the preview's refusal is shown once, at the field").isTrue();
+        assertThat(browser.waitFor(By.cssSelector("section.preview")).getText()).doesNotContain("is external");
+
+        browser.press("Assign role");
+        assertThat(browser.fieldError("Role")).isEqualTo(refusal);
+        assertThat(browser.formProblem()).isEqualTo("Some fields need attention.");
+        assertThat(once(refusal)).as("the save's refusal replaces the preview's").isTrue();
+
+        // a removal has no form: its preview's refusal stands in the panel until the removal's own replaces it
+        long bob = fixtures.member(org, "u-bob", agent);
+        fixtures.assign(org, room, bob, agent);
+        fixtures.assign(org, room, carl, guestRole);
+        Http.Res key = node.service().post(org.path() + "/members/id:" + carl + "/keys", Map.of("name", "own"));
+        assertThat(key.status()).as(key.toString()).isEqualTo(201);
+        signOut();
+        signIn(key.get("key").stringValue());
+        browser.open("/console/#/resources?type=room&id=" + room);
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Preview removing the role of member " + bob
+                + " here']")));
+        String removal = browser.waitFor(By.cssSelector("section.preview .notice-error")).getText();
+        assertThat(once(removal)).isTrue();
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Remove the role of member " + bob
+                + " here']")));
+        browser.press("Yes, remove");
+        browser.waitFor(By.cssSelector("main .notice-error"));
+        browser.waitUntil(d -> d.findElements(By.cssSelector("section.preview .notice-error")).isEmpty());
+        assertThat(browser.driver().findElements(By.cssSelector("main .notice-error"))).as("the removal's refusal "
+                + "replaces its preview's").hasSize(1);
+    }
+
+    /** Whether the page's main part says {@code text} exactly once. */
+    private static boolean once(String text) {
+        return browser.driver().findElement(By.tagName("main")).getText().split(Pattern.quote(text), -1).length == 2;
     }
 }
