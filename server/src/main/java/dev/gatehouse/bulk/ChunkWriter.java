@@ -149,6 +149,7 @@ final class ChunkWriter {
         lookUpMembers(lines);
         if (origins != null) {
             origins.prefetch(lines);
+            roomsLines.prefetch(lines);
         }
         int i = 0;
         while (i < lines.size()) {
@@ -761,13 +762,21 @@ final class ChunkWriter {
             throw new LineFailure(first.line(), e);
         }
         List<AssignmentBatch.Wanted> wanted = new ArrayList<>(run.size());
+        // the lines of wanted, in its order: a room's line whose end revoked its user is not given (RoomsLines)
+        List<ImportLine> given = new ArrayList<>(run.size());
+        int revokedByTheirEnd = 0;
         LineFailure unresolved = null;
         for (ImportLine line : run) {
             ImportLine.Assignment a = (ImportLine.Assignment) line;
             try {
-                wanted.add(new AssignmentBatch.Wanted(a.type(), localResource(a.type(), a.resourceId()),
-                        existingMember("user_id", a.userId()),
-                        roleId(a.role()), a.expiresAt()));
+                AssignmentBatch.Wanted w = new AssignmentBatch.Wanted(a.type(), localResource(a.type(),
+                        a.resourceId()), existingMember("user_id", a.userId()), roleId(a.role()), a.expiresAt());
+                if (roomsLines != null && roomsLines.revokedByItsEnd(w)) {
+                    revokedByTheirEnd++;
+                    continue;
+                }
+                wanted.add(w);
+                given.add(line);
             } catch (GatehouseException e) {
                 unresolved = new LineFailure(a.line(), e);
                 break;
@@ -783,14 +792,18 @@ final class ChunkWriter {
             throw failure(run.get(0), e);
         }
         List<ImportCounts.Outcome> outcomes = new ArrayList<>(wanted.size());
+        List<AssignmentBatch.Wanted> ended = new ArrayList<>();
         for (int i = 0; i < wanted.size(); i++) {
             AssignmentBatch.Outcome outcome;
             try {
                 outcome = batch.put(wanted.get(i));
             } catch (GatehouseException e) {
-                throw new LineFailure(run.get(i).line(), e);
+                throw new LineFailure(given.get(i).line(), e);
             } catch (JdbiException e) {
-                throw failure(run.get(i), e);
+                throw failure(given.get(i), e);
+            }
+            if (outcome == AssignmentBatch.Outcome.ENDED) {
+                ended.add(wanted.get(i));
             }
             outcomes.add(switch (outcome) {
                 case CREATED -> ImportCounts.Outcome.CREATED;
@@ -804,12 +817,18 @@ final class ChunkWriter {
         }
         try {
             batch.flush(run.get(0).line(), run.get(run.size() - 1).line());
+            if (roomsLines != null) {
+                roomsLines.ended(ended);
+            }
         } catch (GatehouseException e) {
             throw new LineFailure(run.get(0).line(), e);
         } catch (JdbiException e) {
             throw failure(run.get(0), e);
         }
         outcomes.forEach(outcome -> counts.count(ImportLine.Kind.ASSIGNMENT, outcome));
+        for (int i = 0; i < revokedByTheirEnd; i++) {
+            counts.count(ImportLine.Kind.ASSIGNMENT, ImportCounts.Outcome.UNCHANGED);
+        }
         return batch.foundStored();
     }
 

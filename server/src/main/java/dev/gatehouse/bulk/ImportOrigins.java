@@ -3,23 +3,26 @@ package dev.gatehouse.bulk;
 import dev.gatehouse.room.Room;
 import dev.gatehouse.store.Tx;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which region, office or room of an organization an import created for an id its lines name ({@code import_origins}):
  * regions, offices and rooms are numbered by deployment-wide sequences, so a copy's objects have ids of their own. An
  * object line that creates its object records its exported id here, in its chunk's transaction, and so does one that
- * finds another object than the one its id named (its creation date told them apart: {@code RoomsLines}), replacing
- * the earlier origin; every line naming that id afterwards — in the same chunk, a later one, or a later import into the
- * same organization — names the object recorded for it ({@link #local}); an id with no origin names itself (an import
- * into the organization exported). Reads
- * are cached for the chunk; the ids a chunk's lines name are read in one statement ({@link #prefetch}). Not
- * thread-safe; lives for one chunk of one organization.
+ * finds another object than the one its id named (its creation date told them apart: {@code RoomsLines}); every line
+ * naming that id afterwards — in the same chunk, a later one, or a later import into the same organization — names the
+ * object recorded last for it ({@link #local}); an id with no origin names itself (an import into the organization
+ * exported). The objects recorded for an id before stay recorded ({@code import_origin_objects}, {@link #every}): one
+ * id may stand for several objects, one per export that used it, and a line of each finds its own again. Reads are
+ * cached for the chunk; the ids a chunk's lines name are read in one statement ({@link #prefetch}). Not thread-safe;
+ * lives for one chunk of one organization.
  */
 final class ImportOrigins {
 
@@ -29,6 +32,8 @@ final class ImportOrigins {
     private final Tx tx;
     private final long orgId;
     private final Map<String, Optional<Integer>> known = new HashMap<>();
+    /** Every object recorded for an id, read for the ids object lines name; by {@link #key}. */
+    private final Map<String, Set<Integer>> recordedEver = new HashMap<>();
 
     ImportOrigins(Tx tx, long orgId) {
         this.tx = tx;
@@ -53,16 +58,37 @@ final class ImportOrigins {
         }
         for (String k : asked) {
             known.put(k, Optional.empty());
+            recordedEver.put(k, new TreeSet<>());
         }
-        tx.handle().createQuery("SELECT o.object_type, o.exported_id, o.local_id FROM unnest(CAST(:types AS text[]), "
-                        + "CAST(:ids AS integer[])) AS k(object_type, exported_id) JOIN import_origins o "
+        tx.handle().createQuery("SELECT o.object_type, o.exported_id, o.local_id, o.current FROM unnest("
+                        + "CAST(:types AS text[]), CAST(:ids AS integer[])) AS k(object_type, exported_id) JOIN ("
+                        + "SELECT org_id, object_type, exported_id, local_id, true AS current FROM import_origins "
+                        + "UNION ALL SELECT org_id, object_type, exported_id, local_id, false FROM "
+                        + "import_origin_objects) o "
                         + "ON o.org_id = :org AND o.object_type = k.object_type AND o.exported_id = k.exported_id")
                 .bind("types", types.toArray(new String[0])).bind("ids", ids.toArray(new Integer[0]))
                 .bind("org", orgId)
                 .map((rs, ctx) -> {
-                    known.put(key(rs.getString(1), rs.getInt(2)), Optional.of(rs.getInt(3)));
+                    String k = key(rs.getString(1), rs.getInt(2));
+                    recordedEver.get(k).add(rs.getInt(3));
+                    if (rs.getBoolean(4)) {
+                        known.put(k, Optional.of(rs.getInt(3)));
+                    }
                     return null;
                 }).list();
+    }
+
+    /**
+     * Every object an import recorded for exported id {@code id} of {@code type} — the one it names now
+     * ({@link #recorded}) and those recorded for it before — by id, the order they were created in.
+     */
+    Set<Integer> every(String type, int id) {
+        Set<Integer> ever = recordedEver.computeIfAbsent(key(type, id), k -> new TreeSet<>(tx.handle().createQuery(
+                        "SELECT local_id FROM import_origin_objects WHERE org_id = :org AND object_type = :type "
+                                + "AND exported_id = :id")
+                .bind("org", orgId).bind("type", type).bind("id", id).mapTo(Integer.class).list()));
+        recorded(type, id).ifPresent(ever::add);
+        return Collections.unmodifiableSet(ever);
     }
 
     /** The object created for exported id {@code id} of {@code type}, if an import recorded one. */
@@ -91,13 +117,23 @@ final class ImportOrigins {
         return ids.stream().map(id -> local(type, id)).toList();
     }
 
-    /** Records that exported id {@code id} of {@code type} names {@code localId} here, in place of any earlier. */
+    /**
+     * Records that exported id {@code id} of {@code type} names {@code localId} here from now on; the objects recorded
+     * for it before stay among {@link #every}.
+     */
     void record(String type, int id, int localId) {
         tx.handle().createUpdate("INSERT INTO import_origins (org_id, object_type, exported_id, local_id) VALUES "
                         + "(:org, :type, :id, :local) ON CONFLICT (org_id, object_type, exported_id) "
                         + "DO UPDATE SET local_id = :local")
                 .bind("org", orgId).bind("type", type).bind("id", id).bind("local", localId).execute();
+        tx.handle().createUpdate("INSERT INTO import_origin_objects (org_id, object_type, exported_id, local_id) "
+                        + "VALUES (:org, :type, :id, :local) ON CONFLICT DO NOTHING")
+                .bind("org", orgId).bind("type", type).bind("id", id).bind("local", localId).execute();
         known.put(key(type, id), Optional.of(localId));
+        Set<Integer> ever = recordedEver.get(key(type, id));
+        if (ever != null) {
+            ever.add(localId);
+        }
     }
 
     private interface Named {

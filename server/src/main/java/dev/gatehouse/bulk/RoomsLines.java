@@ -1,6 +1,7 @@
 package dev.gatehouse.bulk;
 
 import dev.gatehouse.access.Caller;
+import dev.gatehouse.assignment.AssignmentBatch;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
@@ -17,11 +18,16 @@ import dev.gatehouse.room.Room;
 import dev.gatehouse.room.RoomImports;
 import dev.gatehouse.room.RoomsPermissions;
 import dev.gatehouse.room.RoomsProfile;
+import dev.gatehouse.store.SqlTime;
 import dev.gatehouse.store.Tx;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,8 +36,8 @@ import java.util.function.ToIntFunction;
 /**
  * Writes the lines about the Rooms dialect's own objects ({@link ImportLine.RoomsObject}) for a {@link ChunkWriter}.
  * A region, office or room line names its object by the id its export gave it: of the organization's own object of
- * that id and the one an import created for it ({@link ImportOrigins}), the one created at the line's
- * {@code created_at} (its own first), or for a line without one the one created for it first ({@link #found}); else
+ * that id and those imports created for it ({@link ImportOrigins}), the one created at the line's {@code created_at}
+ * (its own first), or for a line without one the one its id names now ({@link #found}); else
  * none — then the line creates it anew and records where it came from. The object a line names is what its id names
  * for the lines after it. An object found is changed to the line's fields; one that holds them already is unchanged,
  * writing and recording nothing. Ids the lines name of other objects (an office's region, a room's office, a room
@@ -39,7 +45,9 @@ import java.util.function.ToIntFunction;
  * looked up (403 {@code service_key_required} to a member key): the objects are written as exported — a room's owners,
  * a room user's inviter, a profile's access level — not judged as the Rooms requests that make them are, which is a
  * copy's work, not a member's. They are still states the Rooms API makes: in a v5 company a profile's access level is
- * one its member's role can be at ({@link AccessLevel#classicFor}). Not thread-safe; lives for one chunk.
+ * one its member's role can be at ({@link AccessLevel#classicFor}). A service key's assignment lines on rooms carry a
+ * room user's revocation as the Rooms API ties it to its role: one whose end has passed revokes access as of that end
+ * ({@link #roomUser}, {@link #ended}). Not thread-safe; lives for one chunk.
  */
 final class RoomsLines {
 
@@ -56,6 +64,8 @@ final class RoomsLines {
     private final BiFunction<String, String, Member> member;
     /** The role a reference names, by the field of the line naming it: a 400 naming that field when there is none. */
     private final BiFunction<ImportLine.RoleRef, String, Role> role;
+    /** The chunk's assignment lines on rooms whose end has passed, by exported room and user id ({@link #prefetch}). */
+    private final Map<String, ImportLine.Assignment> endedRoles = new HashMap<>();
 
     RoomsLines(BulkServices services, Tx tx, Supplier<Caller> caller, PermissionModel model, long orgId,
                ImportOrigins origins, BiFunction<String, String, Member> member,
@@ -164,9 +174,77 @@ final class RoomsLines {
                         + "creates it first"));
         Member user = member.apply("user_id", line.userId());
         Long invitedBy = line.invitedBy() == null ? null : member.apply("invited_by", line.invitedBy()).id();
+        ImportLine.Assignment ended = line.revokedRole() == null
+                ? endedRoles.get(roomUserKey(line.roomId(), line.userId())) : null;
+        if (ended != null) {
+            long endedRole = role.apply(ended.role(), "role").id();
+            return outcome(rooms.restoreRoomUserWhoseRoleEnded(tx, orgId, room, user.id(), invitedBy,
+                    line.transactionSideId(), endedRole, SqlTime.micros(ended.expiresAt())));
+        }
         Long revokedRole = line.revokedRole() == null ? null : role.apply(line.revokedRole(), "revoked_role").id();
         return outcome(rooms.restoreRoomUser(tx, orgId, room, user.id(), invitedBy, line.transactionSideId(),
                 revokedRole, line.revokedAt()));
+    }
+
+    /**
+     * Reads the assignment lines of the chunk on rooms whose end has passed by the write's time, for the
+     * {@code room_user} lines before them ({@link #roomUser}): a user whose role in a room has ended since its export
+     * was taken has its access revoked as of that end — which an export taken while the role ran does not say on its
+     * {@code room_user} line, which comes first.
+     */
+    void prefetch(List<ImportLine> lines) {
+        for (ImportLine line : lines) {
+            if (line instanceof ImportLine.Assignment a && !a.delete() && Room.RESOURCE_TYPE.equals(a.type())
+                    && a.expiresAt() != null && !SqlTime.micros(a.expiresAt()).isAfter(tx.now())) {
+                int roomId = Room.parseResourceId(a.resourceId());
+                if (roomId > 0) {
+                    endedRoles.put(roomUserKey(roomId, a.userId()), a);
+                }
+            }
+        }
+    }
+
+    private static String roomUserKey(int exportedRoomId, String userId) {
+        return exportedRoomId + "/" + userId;
+    }
+
+    /**
+     * After a service key's run of assignment lines is given: each line on a room whose end has passed (which gives
+     * nothing, {@link AssignmentBatch.Outcome#ENDED}) revokes the user's access to the room as of that end, its role
+     * kept ({@link RoomImports#revokeEnded}) — the end of a room role is a scheduled revocation, which came in the
+     * organization exported; a user holding a role there, or revoked there already (by its {@code room_user} line,
+     * {@link #roomUser}), stays as it is.
+     */
+    void ended(List<AssignmentBatch.Wanted> ended) {
+        if (!caller.get().isService()) {
+            return;
+        }
+        for (AssignmentBatch.Wanted wanted : ended) {
+            int roomId = roomId(wanted);
+            Optional<Room> room = roomId > 0 ? rooms.room(tx.handle(), orgId, roomId) : Optional.empty();
+            room.ifPresent(r -> rooms.revokeEnded(tx, orgId, r, wanted.member().id(), wanted.roleId(),
+                    SqlTime.micros(wanted.expiresAt())));
+        }
+    }
+
+    /**
+     * Whether a service key's assignment line is on a room, has an end that has passed, and names a user whose access
+     * to the room is revoked — the revocation that end made, in the organization exported or by the line's
+     * {@code room_user} line before it ({@link #roomUser}): such a line is counted {@code unchanged} and given to no
+     * batch, which would refuse a role for a revoked user (409 {@code room_access_revoked}) although the line gives
+     * none. A member key's line is judged as its request is.
+     */
+    boolean revokedByItsEnd(AssignmentBatch.Wanted wanted) {
+        int roomId = roomId(wanted);
+        return roomId > 0 && caller.get().isService() && wanted.expiresAt() != null
+                && !SqlTime.micros(wanted.expiresAt()).isAfter(tx.now())
+                && rooms.room(tx.handle(), orgId, roomId).isPresent()
+                && rooms.revoked(tx.handle(), orgId, roomId, wanted.member().id());
+    }
+
+    /** The room an assignment is on, else 0. */
+    private static int roomId(AssignmentBatch.Wanted wanted) {
+        return Room.RESOURCE_TYPE.equals(wanted.type()) ? Math.max(Room.parseResourceId(wanted.resourceId()), 0) : 0;
     }
 
     private ImportCounts.Outcome profile(ImportLine.RoomsProfile line) {
@@ -225,18 +303,27 @@ final class RoomsLines {
 
     /**
      * The object a line names by exported id {@code id}, of the candidates the organization's own object of that id
-     * and the one recorded for that id ({@link ImportOrigins}). A line with {@code created_at} names the candidate
-     * created then, its own first: an organization's own export names its own objects, even where an earlier import
-     * recorded an object created for a foreign line of the same id. A line without names the recorded one first, else
-     * its own. The object found becomes what {@code id} names for every line after it (recorded in place of an earlier
-     * origin), so that the lines naming it without a date — a room user's room, an assignment's resource, an office's
-     * region, a profile's offices — follow the object line. Empty: none; the line creates it.
+     * and every one an import recorded for that id ({@link ImportOrigins#every}). A line with {@code created_at} names
+     * the candidate created then: the organization's own first — an organization's own export names its own objects,
+     * even where an earlier import recorded an object created for a foreign line of the same id —, then the one the id
+     * names now, then the others, so that each export that used the id finds the object it created, however many
+     * others used it since. A line without names the one the id names now first, else its own. The object found
+     * becomes what {@code id} names for every line after it (the others stay recorded), so that the lines naming it
+     * without a date — a room user's room, an assignment's resource, an office's region, a profile's offices — follow
+     * the object line. Empty: none; the line creates it.
      */
     private <T> Optional<T> found(String type, int id, Instant createdAt, Function<Integer, Optional<T>> find,
                                   Function<T, Instant> created, ToIntFunction<T> localId) {
-        Optional<Integer> recorded = origins.recorded(type, id);
-        List<Integer> candidates = new ArrayList<>(List.of(id));
-        recorded.filter(local -> local != id).ifPresent(local -> candidates.add(createdAt == null ? 0 : 1, local));
+        Optional<Integer> current = origins.recorded(type, id);
+        Set<Integer> candidates = new LinkedHashSet<>();
+        if (createdAt == null) {
+            current.ifPresent(candidates::add);
+            candidates.add(id);
+        } else {
+            candidates.add(id);
+            current.ifPresent(candidates::add);
+            candidates.addAll(origins.every(type, id));
+        }
         for (int candidate : candidates) {
             Optional<T> object = find.apply(candidate).filter(o -> createdAt == null
                     || createdAt.equals(created.apply(o)));

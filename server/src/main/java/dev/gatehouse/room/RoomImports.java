@@ -21,12 +21,13 @@ import org.jdbi.v3.core.Handle;
  * Rooms, room users' rows and Rooms profiles as an import restores them ({@code bulk/}): a room created with what an
  * export read of it (status, owners, creator, dates, field data) and placed in a v5 company's hierarchy; a room
  * user's row and a profile written whole, a v5 Manager's reach moved with its profile in the same write as the Rooms
- * API moves it ({@link ClassicReach}). Each write is recorded as the Rooms services record theirs, and one that
- * changes nothing writes and records nothing. Who holds which role in a room is not written here: the import's
- * assignment lines give it. What the lines are written as is not judged as the Rooms requests that make them are, but
- * no state is written that the Rooms API could not make: a room's owner is a company user able to own it, keeps its
- * access to its room (not revoked, its role there without an end), and a user whose access is revoked holds no role
- * there (409 {@link RoomsRules} gives for each).
+ * API moves it ({@link ClassicReach}); a room user's access revoked where its role there has ended
+ * ({@link #restoreRoomUserWhoseRoleEnded}, {@link #revokeEnded}). Each write is recorded as the Rooms services record
+ * theirs, and one that changes nothing writes and records nothing. Who holds which role in a room is not written
+ * here: the import's assignment lines give it. What the lines are written as is not judged as the Rooms requests
+ * that make them are, but no state is written that the Rooms API could not make: a room's owner is a company user
+ * able to own it, keeps its access to its room (not revoked, its role there without an end), and a user whose access
+ * is revoked holds no role there (409 {@link RoomsRules} gives for each).
  * The import applies its gates before it calls here, inside the organization's write. Stateless, thread-safe.
  */
 public final class RoomImports {
@@ -154,6 +155,44 @@ public final class RoomImports {
         }
         return roomUsers.restore(tx, orgId, new RoomUserRows.Row(room.id(), memberId, invitedBy, side, revokedRoleId,
                 revokedRoleId == null ? null : revokedAt));
+    }
+
+    /**
+     * Stores a room user's row whose user's role there, {@code roleId}, ended at {@code endedAt} (an import's
+     * assignment line whose end has passed): an end of a room role is a scheduled revocation, which came in the
+     * organization exported. Its inviter and side are written; a revocation the row holds stays as it is (the one that
+     * end made, in the organization exported); a user holding neither a role there nor a revocation, and not an owner
+     * of the room, has its access revoked as of {@code endedAt}, {@code roleId} kept for a restore, as the end revoked
+     * it ({@link RoomsRules#expired}); one holding a role there keeps it, not revoked. What it found and whether it
+     * changed it.
+     */
+    public Restored restoreRoomUserWhoseRoleEnded(Tx tx, long orgId, Room room, long memberId, Long invitedBy,
+                                                  String side, long roleId, Instant endedAt) {
+        Optional<RoomUser> current = rooms.roomUser(tx.handle(), orgId, room.id(), memberId);
+        boolean revoking = current.isEmpty() && !room.ownerIds().contains(memberId);
+        Long kept = current.filter(RoomUser::revoked).map(RoomUser::roleId).orElse(revoking ? roleId : null);
+        Instant at = current.filter(RoomUser::revoked).map(RoomUser::revokedAt).orElse(revoking ? endedAt : null);
+        return roomUsers.restore(tx, orgId, new RoomUserRows.Row(room.id(), memberId, invitedBy, side, kept, at));
+    }
+
+    /** Whether member {@code memberId}'s access to room {@code roomId} is revoked. */
+    public boolean revoked(Handle h, long orgId, int roomId, long memberId) {
+        return rooms.roomUser(h, orgId, roomId, memberId).filter(RoomUser::revoked).isPresent();
+    }
+
+    /**
+     * An import's role {@code roleId} for member {@code memberId} in {@code room} whose end {@code endedAt} has passed,
+     * where no {@code room_user} line before it said so ({@link #restoreRoomUserWhoseRoleEnded}): its access is revoked
+     * as of that end, the role kept for a restore, as the end revoked it ({@link RoomsRules#expired}). What the member
+     * holds there otherwise stays as it is: nothing is written for an owner of the room, a user holding a role there
+     * or one whose access is revoked already. Whether it was revoked.
+     */
+    public boolean revokeEnded(Tx tx, long orgId, Room room, long memberId, long roleId, Instant endedAt) {
+        if (room.ownerIds().contains(memberId) || rooms.roomUser(tx.handle(), orgId, room.id(), memberId).isPresent()) {
+            return false;
+        }
+        roomUsers.revoked(tx, orgId, room.id(), memberId, roleId, endedAt);
+        return true;
     }
 
     /**

@@ -5,19 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestClock;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Exports of {@code rooms} and {@code rooms_v5} organizations carry the Rooms dialect's regions, offices, rooms, room
@@ -32,12 +38,14 @@ class RoomsExportIT {
     static final List<String> USERS = List.of("bob", "cat", "dan");
     static final String ENDS = "2099-01-01T00:00:00Z";
 
+    /** Runs with the system clock; a test moves it ahead past a role's end rather than waiting for it. */
+    static final TestClock clock = new TestClock();
     static TestNode node;
     static Fixtures fx;
 
     @BeforeAll
     static void start() {
-        node = TestNode.start();
+        node = TestNode.startOn(TestDatabase.freshDatabaseUrl(), UnaryOperator.identity(), clock);
         fx = new Fixtures(node);
     }
 
@@ -608,6 +616,122 @@ class RoomsExportIT {
         Http.Res changed = Bulk.importLines(node.service(), org.id(), "", List.of(profile.replace("\"title_id\":3",
                 "\"title_id\":4")));
         assertThat(changed.get("counts").get("rooms_profile").get("updated").longValue()).isEqualTo(1);
+    }
+
+    /**
+     * The tester's repro: an external user invited into a room, its access revoked at a later date through the Rooms
+     * API (its role there ending then), and the organization exported before that date. Once the date has passed,
+     * importing that export again into its own organization changes nothing — the revocation stays, with the role kept
+     * for a restore — and importing it into a new organization revokes the user there as of that date with that role,
+     * whether its {@code room_user} line and its assignment line share a chunk or not. Before, the {@code room_user}
+     * line (which held no revocation when exported) wiped the revocation for good, and a copy left the user in the
+     * room with no role and not revoked.
+     */
+    @Test
+    void exportTakenBeforeAScheduledRevocation_importsAfterItAsRevoked() {
+        Fixtures.Org org = source("rooms");
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        int harbour = items(node.service().get(base + "/rooms").json()).stream()
+                .filter(r -> r.get("name").stringValue().equals("Harbour")).findFirst().orElseThrow()
+                .get("roomId").intValue();
+        long buyer = fx.role(org, Map.of("name", "Buyer", "permissions", List.of("canViewRoomDetails"), "external",
+                true));
+        ok(node.service().post(base + "/rooms/" + harbour + "/users", Map.of("email", "eve@buyer.test",
+                "firstName", "Eve", "lastName", "E", "roleId", buyer)));
+        long eve = memberId(org, "eve@buyer.test");
+        String revocationDate = clock.instant().plusSeconds(45).truncatedTo(ChronoUnit.SECONDS).toString();
+        ok(node.service().post(base + "/rooms/" + harbour + "/users/" + eve + "/revoke_access",
+                Map.of("revocationDate", revocationDate)));
+        List<JsonNode> earlier = Bulk.export(node.service(), org.id());
+        assertThat(roomUserLine(earlier, harbour, "eve@buyer.test").has("revoked_role")).isFalse();
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(node.node().expiry().runOnce()).isPositive();
+        String after = node.service().get("/v1/orgs/" + org.id() + "/export").body();
+        JsonNode revoked = roomUserLine(Bulk.export(node.service(), org.id()), harbour, "eve@buyer.test");
+        assertThat(revoked.get("revoked_role").stringValue()).isEqualTo("Buyer");
+        assertThat(revoked.get("revoked_at").stringValue()).isEqualTo(revocationDate);
+
+        nothingChanged(Bulk.importBody(node.service(), org.id(), "", body(earlier)));
+        assertThat(node.service().get("/v1/orgs/" + org.id() + "/export").body()).isEqualTo(after);
+        // a chunk between the room_user line and the assignment line: the revocation lifted and made again, as it was
+        // (the header's revision counts the two writes)
+        Http.Res chunked = Bulk.importBody(node.service(), org.id(), "chunk_lines=1", body(earlier));
+        assertThat(chunked.status()).as("%s", chunked).isEqualTo(200);
+        assertThat(withoutHeader(node.service().get("/v1/orgs/" + org.id() + "/export").body()))
+                .isEqualTo(withoutHeader(after));
+
+        for (String query : List.of("", "chunk_lines=1")) {
+            Fixtures.Org copy = fx.org("rooms");
+            Http.Res imported = Bulk.importBody(node.service(), copy.id(), query, body(earlier));
+            assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+            List<JsonNode> copied = Bulk.export(node.service(), copy.id());
+            int copiedHarbour = copied.stream().filter(l -> l.get("type").stringValue().equals("room")
+                    && l.get("name").stringValue().equals("Harbour")).findFirst().orElseThrow().get("id").intValue();
+            JsonNode inCopy = roomUserLine(copied, copiedHarbour, "eve@buyer.test");
+            ObjectNode expected = ((ObjectNode) revoked.deepCopy()).put("room_id", copiedHarbour);
+            assertThat(inCopy).as(query).isEqualTo(expected);
+            assertThat(withoutAdmins(seen(copy), copy)).as(query).isEqualTo(withoutAdmins(seen(org), copy));
+            nothingChanged(Bulk.importBody(node.service(), copy.id(), "", body(earlier)));
+        }
+        restore(org, "Harbour", "eve@buyer.test");
+    }
+
+    /**
+     * An exported id that several exports used stands for an object of each: every foreign export imported again
+     * finds the object it created, however many imports used the id since — two foreign regions of one id, imported
+     * in turn, stay two regions; and a foreign line of the id of the organization's own region, imported again after
+     * the organization's own export, still finds the region it created. Before, an id kept one origin, the last, and
+     * each import of the other export created its object once more.
+     */
+    @Test
+    void foreignExportsUsingOneId_eachFindTheObjectTheyCreated() {
+        Fixtures.Org org = fx.org("rooms");
+        String header = Bulk.line("type", "header", "model", "rooms");
+        List<String> f = List.of(header, Bulk.line("type", "region", "id", 999, "name", "From F", "created_at",
+                "2020-01-01T00:00:00Z"));
+        List<String> g = List.of(header, Bulk.line("type", "region", "id", 999, "name", "From G", "created_at",
+                "2021-01-01T00:00:00Z"));
+        for (List<String> lines : List.of(f, g, f, g, f)) {
+            Http.Res res = Bulk.importLines(node.service(), org.id(), "", lines);
+            assertThat(res.status()).as("%s", res).isEqualTo(200);
+        }
+        assertThat(regionNames(org)).containsExactlyInAnyOrder("From F", "From G");
+
+        int own = created(node.service().post(org.path() + "/regions", Map.of("name", "Own")));
+        List<String> foreign = List.of(header, Bulk.line("type", "region", "id", own, "name", "Foreign", "created_at",
+                "2020-01-01T00:00:00Z"));
+        assertThat(Bulk.importLines(node.service(), org.id(), "", foreign).get("counts").get("region").get("created")
+                .longValue()).isEqualTo(1);
+        nothingChanged(Bulk.importLines(node.service(), org.id(), "", foreign));
+        nothingChanged(Bulk.importBody(node.service(), org.id(), "", node.service().get("/v1/orgs/" + org.id()
+                + "/export").body()));
+        nothingChanged(Bulk.importLines(node.service(), org.id(), "", foreign));
+        assertThat(regionNames(org)).containsExactlyInAnyOrder("From F", "From G", "Own", "Foreign");
+    }
+
+    private static String withoutHeader(String export) {
+        return export.substring(export.indexOf('\n') + 1);
+    }
+
+    private static List<String> regionNames(Fixtures.Org org) {
+        return items(node.service().get("/restapi/v2/accounts/" + org.accountId() + "/regions").json()).stream()
+                .map(r -> r.get("name").stringValue()).toList();
+    }
+
+    private static JsonNode roomUserLine(List<JsonNode> lines, int roomId, String userId) {
+        return lines.stream().filter(l -> l.get("type").stringValue().equals("room_user")
+                && l.get("room_id").intValue() == roomId && l.get("user_id").stringValue().equals(userId))
+                .findFirst().orElseThrow(() -> new AssertionError("no room_user line for " + userId + " in " + lines));
+    }
+
+    private static long memberId(Fixtures.Org org, String userId) {
+        for (JsonNode m : items(node.service().get(org.path() + "/members").json())) {
+            if (m.get("user_id").stringValue().equals(userId)) {
+                return m.get("id").longValue();
+            }
+        }
+        throw new AssertionError("no member " + userId);
     }
 
     /** Restores a user's revoked access to a room through the Rooms dialect. */
