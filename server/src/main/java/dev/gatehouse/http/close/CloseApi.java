@@ -54,7 +54,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Paths end with {@code /} as in Close and are accepted without it. A POST with
  * {@code x-http-method-override: GET} runs the GET of its path, with parameters from {@code _params}; no other
- * override is honoured (the edge removes the header from any other request).
+ * override is honoured (the edge refuses a POST carrying any other value, 400, and removes the header from any
+ * other request).
  *
  * <p>Thread-safe.
  */
@@ -77,7 +78,8 @@ public final class CloseApi implements Dialect {
     }
 
     /**
-     * What a write asks of its caller before anything of the request is read: {@link #MANAGE_ORGANIZATION}, the
+     * What a write — or a read of what only its writers may see, a webhook subscription — asks of its caller before
+     * anything of the request is read: {@link #MANAGE_ORGANIZATION}, the
      * model's role-management permission (on Close's model {@code manage_organization}, which is also its member
      * gate), or {@link #READ_HISTORY}, being a reader of the organization's whole history
      * ({@link EventService#requireReader}), which webhook subscriptions deliver.
@@ -86,8 +88,9 @@ public final class CloseApi implements Dialect {
 
     /**
      * One endpoint of a resource: method, Close path (relative to the prefix, ending with /), handler, and the
-     * {@link Permission} the gate asks before the handler runs ({@code what} names the write in the refusal), or
-     * null when the handler decides alone (reads, and writes some callers may make on their own things). With
+     * {@link Permission} the gate asks before the handler runs ({@code what} names the request in the refusal, and
+     * a write's failures), or null when the handler decides alone (reads anyone may make, and writes some callers
+     * may make on their own things). With
      * {@code ownMembershipExempt}, a caller whose own membership id the path's {@code {id}} is, as written, is not
      * asked the permission. {@code admission}, when not null, is what the handler asks of the caller and of the ids
      * in its path, run by the gate after the permission and before any parameter or the body is read.
@@ -206,7 +209,7 @@ public final class CloseApi implements Dialect {
             Handler post = handlers.get(HandlerType.POST);
             if (get != null || post != null) {
                 out.add(Route.post(PREFIX + path, ctx -> {
-                    boolean override = "GET".equalsIgnoreCase(ctx.header(OVERRIDE_HEADER));
+                    boolean override = "GET".equals(ctx.header(OVERRIDE_HEADER));
                     Handler h = override ? get : post;
                     if (h == null) {
                         // the route takes POST only to carry a GET: Allow names what the path takes without it
@@ -262,7 +265,7 @@ public final class CloseApi implements Dialect {
                 require(member, endpoint.permission(), endpoint.what());
             }
             CloseRequest request = new CloseRequest(ctx, member);
-            if (asked) {
+            if (asked && endpoint.method() != HandlerType.GET) {
                 request.writing(CloseErrors.Write.of(endpoint.what()));
             }
             if (endpoint.admission() != null) {

@@ -10,7 +10,9 @@ import dev.gatehouse.json.Json;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +38,9 @@ final class CloseRequest {
      * ways to write a number ({@code .5}, {@code 5.}, {@code 1e1}).
      */
     private static final Pattern HOURS = Pattern.compile("[+-]?[0-9]+(?:\\.[0-9]+)?");
+    /** The bound of {@code X-TZ-Offset} either side of UTC, judged on the value as written (no rounding first). */
+    private static final BigDecimal MAX_HOURS = BigDecimal.valueOf(18);
+    private static final BigDecimal SECONDS_PER_HOUR = BigDecimal.valueOf(3600);
 
     private final Context ctx;
     private final Principal.Member caller;
@@ -94,12 +99,33 @@ final class CloseRequest {
                 throw new HttpResponseException(415, "Content-Type must be application/json, got \""
                         + HeaderValues.shown(type) + "\"");
             }
-            body = Json.parse(MediaTypes.asUtf8(type, ctx.bodyAsBytes()));
+            try {
+                body = Json.parse(MediaTypes.asUtf8(type, ctx.bodyAsBytes()));
+            } catch (InvalidInputException e) {
+                throw getSentAsPost() ? byParameter(e) : e;
+            }
             if (!body.isObject()) {
                 throw new InvalidInputException("invalid_json", "a JSON object was expected");
             }
         }
         return body;
+    }
+
+    /**
+     * A body of parameters the parser refused, its errors on a parameter's value ({@code _params._limit}: a number
+     * whose exponent no number holds) named by the parameter ({@code _limit}), as the parameter's other refusals
+     * ({@link #bounded}) and the query string's name it: one key for one parameter, however it was sent.
+     */
+    private static InvalidInputException byParameter(InvalidInputException e) {
+        Map<String, String> named = new LinkedHashMap<>();
+        e.fieldErrors().forEach((field, reason) -> {
+            String parameter = field.startsWith("_params.") ? field.substring("_params.".length()) : null;
+            boolean plain = parameter != null && !parameter.isEmpty() && parameter.indexOf('.') < 0
+                    && parameter.indexOf('[') < 0;
+            named.put(plain ? parameter : field, reason);
+        });
+        return named.equals(e.fieldErrors()) ? e
+                : new InvalidInputException(e.code(), e.detail(), named, e);
     }
 
     boolean hasBody() {
@@ -164,10 +190,10 @@ final class CloseRequest {
         return raw.strip();
     }
 
-    /** A POST with {@code x-http-method-override: GET} (the edge drops the header from every other request). */
+    /** A POST with {@code x-http-method-override: GET} (the edge lets no other value reach a route). */
     private boolean getSentAsPost() {
         return "POST".equalsIgnoreCase(ctx.req().getMethod())
-                && "GET".equalsIgnoreCase(ctx.header(CloseApi.OVERRIDE_HEADER));
+                && "GET".equals(ctx.header(CloseApi.OVERRIDE_HEADER));
     }
 
     /**
@@ -282,15 +308,20 @@ final class CloseRequest {
 
     /**
      * The value of a numeric parameter, read one way for every parameter: ASCII digits, spaces around them allowed;
-     * {@link Long#MAX_VALUE} for more than a long holds (beyond every bound), and -1 for anything else — a sign, a
-     * decimal point, another script's digits ({@link Integer#parseInt} reads {@code "+5"} and {@code "٥"} as 5).
+     * leading zeros count for nothing ({@code 0005} is 5, however many zeros lead); {@link Long#MAX_VALUE} for a
+     * value beyond what a long holds (beyond every bound), and -1 for anything else — a sign, a decimal point,
+     * another script's digits ({@link Integer#parseInt} reads {@code "+5"} and {@code "٥"} as 5).
      */
     private static long digits(String raw) {
         String stripped = raw.strip();
         if (stripped.isEmpty() || !stripped.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return -1;
         }
-        long n = Digits.parse(stripped);
+        int first = 0;
+        while (first < stripped.length() - 1 && stripped.charAt(first) == '0') {
+            first++;
+        }
+        long n = Digits.parse(stripped.substring(first));
         return n < 0 ? Long.MAX_VALUE : n;
     }
 
@@ -332,9 +363,10 @@ final class CloseRequest {
         }
         String hours = raw.strip();
         if (HOURS.matcher(hours).matches()) {
-            double value = Double.parseDouble(hours);
-            if (value >= -18 && value <= 18) {
-                return ZoneOffset.ofTotalSeconds((int) Math.round(value * 3600));
+            BigDecimal value = new BigDecimal(hours);
+            if (value.abs().compareTo(MAX_HOURS) <= 0) {
+                return ZoneOffset.ofTotalSeconds(value.multiply(SECONDS_PER_HOUR)
+                        .setScale(0, RoundingMode.HALF_UP).intValueExact());
             }
         }
         throw new InvalidInputException("invalid_input", "X-TZ-Offset must be hours from UTC from -18 to 18 such as "

@@ -61,16 +61,21 @@ final class GroupsResource {
     }
 
     private void create(CloseRequest req) {
-        String name = name(req.fields());
+        String name = name(req.fields(), true);
         var written = groups.create(req.caller(), req.orgId(), name);
         CloseReply.object(req, 201, CloseWire.group(written.value()));
     }
 
+    /** Only the fields sent change, as every Close PUT: {@code {}} answers the group as it is. */
     private void rename(CloseRequest req) {
         long id = groupId(req);
         Fields f = req.fields();
         CloseFields.notNull(f, "name");
-        String name = name(f);
+        String name = name(f, false);
+        if (name == null) {
+            get(req);
+            return;
+        }
         var written = inGroup(req, () -> groups.rename(req.caller(), req.orgId(), id, name, null));
         CloseReply.object(req, 200, CloseWire.group(written.value()));
     }
@@ -112,13 +117,13 @@ final class GroupsResource {
                 new NotFoundException("user_not_found", "User \"" + Fields.abbreviate(userId) + "\" not found."));
     }
 
-    private static String name(Fields f) {
+    private static String name(Fields f, boolean required) {
         for (String field : f.node().propertyNames()) {
             if (!field.equals("name")) {
                 f.error(field, "Unknown field.");
             }
         }
-        String name = f.name("name", true, 100);
+        String name = f.name("name", required, 100);
         f.check();
         return name;
     }

@@ -60,10 +60,12 @@ final class WebhooksResource {
 
     List<Endpoint> endpoints() {
         return List.of(
-                Endpoint.get("/webhook/", this::list),
+                Endpoint.get("/webhook/", this::list)
+                        .needs(Permission.READ_HISTORY, "listing webhooks"),
                 Endpoint.post("/webhook/", this::create)
                         .needs(Permission.READ_HISTORY, "creating a webhook"),
-                Endpoint.get("/webhook/{id}/", this::get),
+                Endpoint.get("/webhook/{id}/", this::get)
+                        .needs(Permission.READ_HISTORY, "reading a webhook"),
                 Endpoint.put("/webhook/{id}/", this::update)
                         .needs(Permission.READ_HISTORY, "updating a webhook"),
                 Endpoint.delete("/webhook/{id}/", this::delete)

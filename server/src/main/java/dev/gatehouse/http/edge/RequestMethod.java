@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -19,8 +20,11 @@ import org.eclipse.jetty.util.Callback;
  *       whatever the request's own method: left alone, a {@code HEAD} or {@code GET} — which caches, prefetchers,
  *       link checkers and retrying proxies take to change nothing — could delete or create on any route. The one
  *       override the product promises is a {@code POST} running the {@code GET} of its path, where a dialect's
- *       original API offers it ({@link Dialect#runsGetSentAsPost()}: Close's clients send long queries so). Every
- *       other request carrying the header reaches the routes without it.
+ *       original API offers it ({@link Dialect#runsGetSentAsPost()}: Close's clients send long queries so), named
+ *       exactly {@code GET} (method names are case-sensitive). A {@code POST} to such a dialect carrying the header
+ *       with anything else ({@code get}, {@code DELETE}, the header twice) is refused 400 in the dialect's shape:
+ *       run as the {@code POST} it was sent as, it would create what its client meant to read. Every other request
+ *       carrying the header reaches the routes without it.
  *   <li>The framework answers a {@code HEAD} of a path with a {@code GET} route 200 and nothing else, without
  *       running the route: no authentication, no 404, no headers of the answer. A {@code HEAD} runs that {@code GET}
  *       instead — the HTTP layer, which knows the request was a {@code HEAD}, sends the answer's status and headers
@@ -45,6 +49,12 @@ final class RequestMethod extends Handler.Wrapper {
         HttpFields headers = request.getHeaders();
         boolean head = HttpMethod.HEAD.is(request.getMethod());
         boolean dropOverride = headers.contains(OVERRIDE) && !honoured(request, headers.getValuesList(OVERRIDE));
+        if (dropOverride && HttpMethod.POST.is(request.getMethod()) && carriesGets(request)) {
+            Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, OVERRIDE + " must be sent "
+                    + "once, as exactly GET (method names are case-sensitive): it is the one override this API "
+                    + "honours, and a POST carrying any other is not run as a POST either");
+            return true;
+        }
         if (head) {
             response = new HeadResponse(request, response);
         }
@@ -91,7 +101,11 @@ final class RequestMethod extends Handler.Wrapper {
 
     private boolean honoured(Request request, List<String> values) {
         return HttpMethod.POST.is(request.getMethod()) && values.size() == 1
-                && HttpMethod.GET.asString().equals(values.get(0))
-                && dialects.apply(request.getHttpURI().getCanonicalPath()).runsGetSentAsPost();
+                && HttpMethod.GET.asString().equals(values.get(0)) && carriesGets(request);
+    }
+
+    /** Whether the dialect owning the request's path runs a GET sent as a POST ({@link Dialect#runsGetSentAsPost}). */
+    private boolean carriesGets(Request request) {
+        return dialects.apply(request.getHttpURI().getCanonicalPath()).runsGetSentAsPost();
     }
 }

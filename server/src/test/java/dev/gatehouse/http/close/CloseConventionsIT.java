@@ -393,6 +393,77 @@ class CloseConventionsIT {
         }
     }
 
+    /** A numeric parameter is judged by its value, not its length: leading zeros, however many, count for nothing. */
+    @Test
+    void numericParameters_withLeadingZeros_countByTheirValue() {
+        var org = close.org();
+        Http.Res limited = org.admin().get("/role/?_limit=" + "0".repeat(39) + "1");
+        assertThat(limited.status()).as(limited.toString()).isEqualTo(200);
+        assertThat(limited.get("data")).hasSize(1);
+        Http.Res skipped = org.admin().get("/role/?_skip=" + "0".repeat(21) + "3");
+        assertThat(skipped.status()).as(skipped.toString()).isEqualTo(200);
+        assertThat(skipped.get("data")).hasSize(org.admin().get("/role/").get("data").size() - 3);
+        assertThat(org.admin().get("/event/?_limit=" + "0".repeat(30) + "2").get("data").size()).isLessThanOrEqualTo(2);
+        for (String bad : List.of("0".repeat(30), "0".repeat(30) + "101", "0".repeat(5) + "1" + "0".repeat(20))) {
+            Http.Res res = org.admin().get("/role/?_limit=" + bad);
+            assertThat(res.status()).as(bad + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").has("_limit")).as(bad).isTrue();
+        }
+    }
+
+    /** {@code X-TZ-Offset} is judged as written: a hair beyond 18 hours is beyond 18, however fine the hair. */
+    @Test
+    void tzOffset_isJudgedExactly_notAsADouble() {
+        var org = close.org();
+        String filtered = "/event/?date_updated__gte=2020-01-01";
+        for (String offset : List.of("-18.0000000000000000001", "18.00000000000000000000001", "0018.0000000000001")) {
+            Http.Res res = org.admin().header("X-TZ-Offset", offset).get(filtered);
+            assertThat(res.status()).as(offset + " " + res).isEqualTo(400);
+        }
+        for (String offset : List.of("-18.0000000000000000000", "0018", "17.99999999999999999999")) {
+            Http.Res res = org.admin().header("X-TZ-Offset", offset).get(filtered);
+            assertThat(res.status()).as(offset + " " + res).isEqualTo(200);
+        }
+    }
+
+    /** A parameter sent in {@code _params} is refused under its own name, however far out of range its number is. */
+    @Test
+    void paramsInAJsonBody_aNumberBeyondAnyRange_isRefusedUnderTheParametersName() {
+        var org = close.org();
+        Http override = org.admin().header(CloseApi.OVERRIDE_HEADER, "GET");
+        for (String huge : List.of("1e400", "1e1000000000")) {
+            Http.Res res = override.raw("POST", "/role/", "{\"_params\": {\"_limit\": " + huge + "}}",
+                    "application/json");
+            assertThat(res.status()).as(huge + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").has("_limit")).as(huge + " " + res).isTrue();
+            assertThat(res.get("field-errors").has("_params._limit")).as(huge + " " + res).isFalse();
+        }
+    }
+
+    /**
+     * The override is honoured when it is exactly {@code GET} (method names are case-sensitive); a POST carrying any
+     * other value is refused 400 in Close's shape, never run as the create it was sent as.
+     */
+    @Test
+    void methodOverride_otherThanExactlyGet_isRefused_andCreatesNothing() {
+        var org = close.org();
+        int roles = org.admin().get("/role/").get("data").size();
+        int groups = org.admin().get("/group/").get("data").size();
+        for (String value : List.of("get", "Get", "DELETE", "PUT", "POST")) {
+            Http.Res role = org.admin().header(CloseApi.OVERRIDE_HEADER, value).post("/role/",
+                    Map.of("name", "Made " + value, "permissions", List.of()));
+            assertThat(role.status()).as("'" + value + "' " + role).isEqualTo(400);
+            assertThat(role.get("errors").get(0).stringValue()).as(role.toString()).contains("X-HTTP-Method-Override", "exactly GET");
+            Http.Res group = org.admin().header(CloseApi.OVERRIDE_HEADER, value).post("/group/",
+                    Map.of("name", "Made " + value));
+            assertThat(group.status()).as("'" + value + "' " + group).isEqualTo(400);
+        }
+        assertThat(org.admin().get("/role/").get("data")).hasSize(roles);
+        assertThat(org.admin().get("/group/").get("data")).hasSize(groups);
+        Http.Res got = org.admin().header(CloseApi.OVERRIDE_HEADER, "GET").post("/role/", Map.of("_params", Map.of()));
+        assertThat(got.status()).as(got.toString()).isEqualTo(200);
+    }
+
     /**
      * {@code X-TZ-Offset} is a decimal number of hours as the docs write it — a sign, digits, a fraction after a point:
      * other number syntax — an exponent ({@code 1e1}, 10 hours), a bare point ({@code .5}, {@code 5.}), Java's

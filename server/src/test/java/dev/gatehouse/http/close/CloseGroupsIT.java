@@ -128,6 +128,22 @@ class CloseGroupsIT {
         assertThat(org.admin().delete("/group/" + id + "/").status()).isEqualTo(404);
     }
 
+    /** A PUT changes only the fields sent, as every Close PUT does: {@code {}} answers the group as it is. */
+    @Test
+    void rename_withNoField_answersTheGroupUnchanged() {
+        var org = close.org();
+        String id = org.admin().post("/group/", Map.of("name", "Kept")).get("id").stringValue();
+        Http.Res res = org.admin().put("/group/" + id + "/", Map.of());
+        assertThat(res.status()).as(res.toString()).isEqualTo(200);
+        assertThat(res.get("id").stringValue()).isEqualTo(id);
+        assertThat(res.get("name").stringValue()).isEqualTo("Kept");
+        assertThat(org.admin().put("/group/group_nope/", Map.of()).status()).isEqualTo(404);
+        Http.Res unknown = org.admin().put("/group/" + id + "/", Map.of("nmae", "New"));
+        assertThat(unknown.status()).as(unknown.toString()).isEqualTo(400);
+        assertThat(unknown.get("field-errors").get("nmae").stringValue()).isEqualTo("Unknown field.");
+        assertThat(org.admin().get("/group/" + id + "/").get("name").stringValue()).isEqualTo("Kept");
+    }
+
     /** A rename with a null name is refused in the words every Close PUT uses for null (roles, webhooks, …). */
     @Test
     void rename_withNullName_isRefusedAsNull_andChangesNothing() {

@@ -620,4 +620,27 @@ class CloseWebhooksIT {
         assertThat(org.admin().post("/webhook/", Map.of()).status()).as("a manager is told what is wrong")
                 .isEqualTo(400);
     }
+
+    /**
+     * Who may not manage subscriptions is refused reading one as it is refused deleting one: 403 before the id is
+     * read, whether the id is malformed, another organization's or its own (a 404 for some would tell which exist).
+     */
+    @Test
+    void aMemberWhoMayNotManageSubscriptions_isRefusedReadingOne_asDeletingOne() {
+        var org = close.org();
+        var other = close.org();
+        String mine = subscribe(org, "https://hooks.example.com/mine", List.of(entry("group", "created")))
+                .get("id").stringValue();
+        String theirs = subscribe(other, "https://hooks.example.com/theirs", List.of(entry("group", "created")))
+                .get("id").stringValue();
+        Http user = close.member(org, "ann", "User");
+        for (String id : List.of("whsub_x", theirs, mine)) {
+            Http.Res got = user.get("/webhook/" + id + "/");
+            Http.Res deleted = user.delete("/webhook/" + id + "/");
+            assertThat(got.status()).as(id + " " + got).isEqualTo(403).isEqualTo(deleted.status());
+            assertThat(got.get("error").stringValue()).as(got.toString()).contains("manage_organization")
+                    .doesNotContain("https://");
+        }
+        assertThat(org.admin().get("/webhook/" + mine + "/").status()).isEqualTo(200);
+    }
 }
