@@ -87,6 +87,11 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
             throw new IllegalArgumentException("--management-port must differ from --port and --tls-port, got "
                     + management);
         }
+        Integer embedded = database.embeddedPort();
+        if (embedded != null && (embedded == port || embedded.equals(tls.port()) || embedded.equals(management))) {
+            throw new IllegalArgumentException("--embedded-database-port must differ from --port, --tls-port and "
+                    + "--management-port, got " + embedded);
+        }
     }
 
     /** A node on {@code host:port} over the embedded database in {@code dataDir}, every feature at its defaults. */

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -198,6 +199,22 @@ class ConfigTest {
                 .hasMessageContaining("--management-port must differ");
         assertThat(config.withHttp(HttpSettings.DEFAULTS.withManagementPort(9090)).http().managementPort())
                 .isEqualTo(9090);
+    }
+
+    /**
+     * The embedded PostgreSQL on a port of the node's own listeners: refused before either starts, where the node
+     * started PostgreSQL on it and then failed to listen, as if another process held the port.
+     */
+    @Test
+    void theEmbeddedDatabasePort_mustDifferFromTheNodesPorts() {
+        Config config = Config.defaults("h", 8080, DIR).withTls(TlsSettings.on(8443))
+                .withHttp(HttpSettings.DEFAULTS.withManagementPort(9090));
+        for (int taken : List.of(8080, 8443, 9090)) {
+            assertThatThrownBy(() -> config.withDatabase(DatabaseSettings.EMBEDDED.withEmbeddedPort(taken)))
+                    .as("%s", taken).hasMessageContaining("--embedded-database-port must differ");
+        }
+        assertThat(config.withDatabase(DatabaseSettings.EMBEDDED.withEmbeddedPort(15432)).database().embeddedPort())
+                .isEqualTo(15432);
     }
 
     /** Both listeners on one port: refused before the node starts, not when the second finds it taken. */
