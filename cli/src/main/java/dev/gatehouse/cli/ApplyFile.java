@@ -220,8 +220,9 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
             } catch (CliException e) {
                 throw new CliException(at + ": " + e.getMessage());
             }
-            // the server's own rule for an id naming a resource; its type is the model's, checked by ApplyRules
-            String idProblem = ResourceType.idProblem(resource.id());
+            // the server's own rule for the id of a resource a role is given on (no dot segment); its type is the
+            // model's, checked by ApplyRules
+            String idProblem = ResourceType.recordedIdProblem(resource.id());
             if (idProblem != null) {
                 throw new CliException(at + ": resource: " + idProblem);
             }

@@ -80,8 +80,13 @@ final class ConfigFile {
             }
             String where = path + ": profiles." + selected;
             Yaml.requireObject(profile, where, PROFILE);
-            url = firstOf(Yaml.text(profile, "url", where), url);
-            key = firstOf(Yaml.text(profile, "key", where), key);
+            String profileUrl = Yaml.text(profile, "url", where);
+            String profileKey = Yaml.text(profile, "key", where);
+            if (profileUrl != null && profileKey == null && !profileUrl.equals(url)) {
+                key = null; // the top level's key is for the top level's server, never sent to the profile's
+            }
+            url = firstOf(profileUrl, url);
+            key = firstOf(profileKey, key);
         }
         return new Profile(url, key, path);
     }

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
  * from now on (or after {@code --after-revision}), oldest first, one per line as it comes — until interrupted or, with
  * {@code --limit}, after that many, or when its standard output closes ({@code | head}: exit 2, as export), or once
  * the organization is deleted (exit 2: its history outlives it, so a service key could read on for ever; at once for a
- * follow from the deletion's revision or past it); a server out of reach for a while (a restart) is waited for. In
+ * follow from the deletion's revision or past it); a follow after a revision the change log has not reached is refused
+ * (exit 2, naming the log's last revision); a server out of reach for a while (a restart) is waited for. In
  * JSON, a list is one array and a followed stream one object per line (NDJSON).
  */
 @Command(name = "events", mixinStandardHelpOptions = true,
@@ -91,7 +92,7 @@ final class EventsCommand implements Callable<Integer> {
         try (GatehouseClient gatehouse = connection.open()) {
             OrgClient organization = gatehouse.org(org.id);
             if (follow) {
-                return follow(organization);
+                return follow(gatehouse, organization);
             } else {
                 EventQuery query = narrowed(oldestFirst ? EventQuery.oldestFirst() : EventQuery.newestFirst());
                 try (Stream<Event> events = organization.events().list(query)) {
@@ -102,13 +103,20 @@ final class EventsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private int follow(OrgClient organization) throws InterruptedException {
+    private int follow(GatehouseClient gatehouse, OrgClient organization) throws InterruptedException {
         long after;
         if (afterRevision != null) {
             // the deletion is the organization's last event: a follow from it or past it would wait for none to come
             Event deletion = deletion(organization, 0L);
             if (deletion != null && deletion.revision() <= afterRevision) {
                 return deleted(organization, deletion);
+            }
+            // that read's Gatehouse-Revision covers the change log's end: a follow past it would wait, silent, for
+            // revisions the deployment has not reached (as min_revision, the server refuses them)
+            long last = gatehouse.revision();
+            if (afterRevision > last) {
+                throw new CliException("--after-revision " + afterRevision + " is past the end of the change log "
+                        + "(revision " + last + "): give a revision a write's answer or an event gave");
             }
             after = afterRevision;
         } else {

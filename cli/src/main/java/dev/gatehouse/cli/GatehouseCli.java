@@ -76,12 +76,18 @@ public final class GatehouseCli implements Runnable {
         return value == null ? fallback : Boolean.parseBoolean(value);
     }
 
-    /** This run's command line, with the problem printing and exit codes of every command. */
+    /**
+     * This run's command line, with the problem printing and exit codes of every command, and its refusal of a value
+     * given blank ({@link BlankValues}).
+     */
     public CommandLine commandLine() {
         CommandLine line = new CommandLine(this);
         line.setExecutionExceptionHandler(GatehouseCli::failed);
         CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
-        line.setExecutionStrategy(parsed -> written(parsed, run.execute(parsed)));
+        line.setExecutionStrategy(parsed -> {
+            BlankValues.refuse(parsed);
+            return written(parsed, run.execute(parsed));
+        });
         Main.Serve.shortUsageErrors(line);
         line.setCaseInsensitiveEnumValuesAllowed(true);
         withVersion(line, line.getCommandSpec().version()); // every command's -V says it, not only the root's

@@ -99,9 +99,11 @@ final class MembersCommand {
         @Option(names = "--external", description = "an external member, without a company role")
         boolean external;
 
+        @MayBeEmpty
         @Option(names = "--first-name", description = "first name")
         String firstName;
 
+        @MayBeEmpty
         @Option(names = "--last-name", description = "last name")
         String lastName;
 
@@ -155,9 +157,11 @@ final class MembersCommand {
                 description = "deactivated revokes its keys; active accepts or reactivates")
         Status status;
 
+        @MayBeEmpty
         @Option(names = "--first-name", description = "a new first name")
         String firstName;
 
+        @MayBeEmpty
         @Option(names = "--last-name", description = "a new last name")
         String lastName;
 

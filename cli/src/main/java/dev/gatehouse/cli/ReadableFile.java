@@ -19,6 +19,10 @@ final class ReadableFile {
      * {@link CliException} saying why not.
      */
     static Path require(String name) {
+        if (name.isBlank()) {
+            // Path.of("") is the working directory: it would be refused as a directory
+            throw new CliException("the file name is empty: name a file, or - for standard input");
+        }
         Path path = Path.of(name);
         String why = null;
         if (!Files.exists(path)) {

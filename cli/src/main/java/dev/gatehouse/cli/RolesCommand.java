@@ -84,9 +84,11 @@ final class RolesCommand {
         @Option(names = "--name", required = true, description = "its name")
         String name;
 
+        @MayBeEmpty
         @Option(names = "--description", description = "what it is for")
         String description;
 
+        @MayBeEmpty
         @Option(names = {"-p", "--permission"}, paramLabel = "PERMISSION",
                 description = "a permission it grants (repeat, or separate with commas)")
         java.util.List<String> permissions = new ArrayList<>();
@@ -135,9 +137,11 @@ final class RolesCommand {
         @Option(names = "--name", description = "a new name")
         String name;
 
+        @MayBeEmpty
         @Option(names = "--description", description = "a new description")
         String description;
 
+        @MayBeEmpty
         @Option(names = {"-p", "--permission"}, paramLabel = "PERMISSION",
                 description = "the permissions it grants from now on, replacing its own (repeat, or commas)")
         java.util.List<String> permissions;

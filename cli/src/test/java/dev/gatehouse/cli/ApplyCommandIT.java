@@ -461,9 +461,9 @@ class ApplyCommandIT {
      * Every field the plan sends is checked by the rule the server applies to it, not by part of it: a user id
      * beginning with "id:" (which a path reads as a member's id) passed the check of invisible characters, so the role
      * and the member before it were created and the server refused it (400 user_id): "applied 2 of 3 changes"; so
-     * did a resource id of 201 characters, an assignment on a resource type the model does not have, and an end in
-     * the year 10000 (sent as +10000-…, which the server's date-time refuses). Each is refused whole, naming the
-     * field.
+     * did a resource id of 201 characters (or holding a dot segment), an assignment on a resource type the model does
+     * not have, and an end in the year 10000 (sent as +10000-…, which the server's date-time refuses). Each is refused
+     * whole, naming the field.
      */
     @Test
     void aValueOnlyTheServersWholeRuleRefuses_isRefusedWhole_withNothingChanged() throws IOException {
@@ -483,6 +483,9 @@ class ApplyCommandIT {
                 new String[] {"roles:\n  - name: Agent\n    permissions: [canCloseRooms]\n" + assigned
                         + "      - {resource: \"room:" + "r".repeat(201) + "\", role: Agent}\n",
                         "members[0].assignments[1]: resource: a resource id has 1 to 200 characters, got 201"},
+                new String[] {"roles:\n  - name: Agent\n    permissions: [canCloseRooms]\n" + assigned
+                        + "      - {resource: \"room:x/..\", role: Agent}\n",
+                        "members[0].assignments[1]: resource: must not be \".\" or \"..\""},
                 new String[] {"roles:\n  - name: Agent\n    permissions: [canCloseRooms]\n" + assigned
                         + "      - {resource: \"desk:7\", role: Agent}\n",
                         "assignment of \"u-first\" on desk:7: the organization's model has no resource type \"desk\"; "

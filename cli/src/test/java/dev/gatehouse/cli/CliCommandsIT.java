@@ -520,6 +520,40 @@ class CliCommandsIT {
     }
 
     /**
+     * A follow after a revision the change log has not reached is refused, naming the log's end: it once waited for
+     * ever without a word (the same query without {@code --follow} answers none, and the server refuses such a
+     * revision as {@code min_revision}). A follow from the end itself waits for what comes.
+     */
+    @Test
+    @Timeout(60)
+    void eventsFollow_pastTheEndOfTheChangeLog_isRefusedNamingTheLastRevision() throws Exception {
+        Fixtures.Org org = fx.org("rooms");
+        fx.role(org, "Agent", List.of("canCreateRooms"));
+        for (List<String> narrowed : List.of(List.<String>of(), List.of("--type", "member"))) {
+            List<String> args = new ArrayList<>(List.of("events", "--org", id(org), "--follow", "--after-revision",
+                    "99999999", "--interval", "50"));
+            args.addAll(narrowed);
+            Cli.Run run = CompletableFuture.supplyAsync(() -> Cli.run(node, args.toArray(String[]::new)))
+                    .get(20, TimeUnit.SECONDS);
+            assertThat(run.exit()).as(narrowed + "\n" + run).isEqualTo(2);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).as(narrowed.toString()).startsWith("gatehouse events: --after-revision 99999999 "
+                    + "is past the end of the change log (revision ");
+        }
+
+        String newest = Cli.run(node, "events", "--org", id(org), "-n", "1", "-o", "json").json().get(0)
+                .get("revision").asString();
+        CompletableFuture<Cli.Run> following = CompletableFuture.supplyAsync(() -> Cli.run(node, "events", "--org",
+                id(org), "--follow", "--after-revision", newest, "--limit", "1", "--interval", "50", "-o", "json"));
+        Thread.sleep(300);
+        assertThat(following).isNotDone();
+        fx.role(org, "Clerk", List.of("canCreateRooms"));
+        Cli.Run followed = following.get(30, TimeUnit.SECONDS);
+        assertThat(followed.exit()).as(followed.toString()).isZero();
+        assertThat(followed.out().lines().toList()).hasSize(1);
+    }
+
+    /**
      * A restart of the server does not end a follow: it says it lost the server, tries again, and goes on from the
      * last event it printed (it once exited 2 as soon as the client's own retries ran out).
      */
@@ -693,6 +727,39 @@ class CliCommandsIT {
         }
     }
 
+    /**
+     * Any option or argument given empty or blank is refused before a request, naming it as the user typed it: the
+     * client or the server once named its own parameter ({@code objectTypes[0]}, {@code userId}, {@code q}), and an
+     * empty file name was called a directory (the working directory's). An option whose empty value means something
+     * ({@code --description ""}) still takes it.
+     */
+    @Test
+    void anEmptyValue_isRefusedNamingTheOption() {
+        Fixtures.Org org = fx.org("rooms");
+        Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+        cases.put("--type is empty", List.of("events", "--org", id(org), "--type", ""));
+        cases.put("--action is blank", List.of("events", "--org", id(org), "--action", " "));
+        cases.put("--user is empty", List.of("check", "--org", id(org), "--user", "", "--permission", "doc.read"));
+        cases.put("--permission is empty", List.of("check", "--org", id(org), "--user", "u-1", "--permission", ""));
+        cases.put("--text is empty", List.of("members", "list", "--org", id(org), "--text", ""));
+        cases.put("--resource is empty", List.of("assignments", "list", "--org", id(org), "--resource", ""));
+        cases.put("--file is empty", List.of("apply", "-f", ""));
+        cases.put("FILE is empty", List.of("import", "--org", id(org), ""));
+        cases.put("ROLE is empty", List.of("roles", "get", "--org", id(org), ""));
+        for (Map.Entry<String, List<String>> refused : cases.entrySet()) {
+            Cli.Run run = Cli.run(node, refused.getValue().toArray(String[]::new));
+            assertThat(run.exit()).as(refused.getValue() + ": " + run).isEqualTo(2);
+            assertThat(run.err()).as(refused.getValue().toString()).contains(refused.getKey() + "; give it a value")
+                    .doesNotContain("directory");
+            assertThat(run.out()).isEmpty();
+        }
+
+        Cli.Run described = Cli.run(node, "roles", "create", "--org", id(org), "--name", "Plain", "--description", "",
+                "-o", "json");
+        assertThat(described.exit()).as(described.toString()).isZero();
+        assertThat(described.json().get("name").stringValue()).isEqualTo("Plain");
+    }
+
     @Test
     void aUrlWithoutScheme_isRefusedSayingHow() {
         Cli.Run run = Cli.run(node, "orgs", "list", "--url", "127.0.0.1:24302");
@@ -840,6 +907,28 @@ class CliCommandsIT {
         assertThat(flag.err()).contains("401");
         Cli.Run keyless = Cli.run(env, System.in, "orgs", "get", id(org), "--profile", "keyless");
         assertThat(keyless.err()).contains("401");
+    }
+
+    /**
+     * A profile naming its own server without a key does not take the file's top-level key, which is for the top
+     * level's server: the key of deployment A was sent to the profile's deployment B.
+     */
+    @Test
+    void aProfileWithItsOwnUrlAndNoKey_neverSendsTheTopLevelKey() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        Path config = Files.createTempFile(temp, "gatehouse-config", ".yaml");
+        Files.writeString(config, "url: http://127.0.0.1:1\nkey: " + TestNode.SERVICE_KEY + "\nprofiles:\n  b:\n"
+                + "    url: " + node.baseUrl() + "\n");
+        Map<String, String> env = Cli.env(node);
+        env.remove("GATEHOUSE_URL");
+        env.remove("GATEHOUSE_KEY");
+        env.put("GATEHOUSE_CONFIG", config.toString());
+        Cli.Run other = Cli.run(env, System.in, "orgs", "get", id(org), "--profile", "b");
+        assertThat(other.exit()).as(other.toString()).isEqualTo(2);
+        assertThat(other.err()).as(other.toString()).contains("key").doesNotContain(TestNode.SERVICE_KEY);
+        env.put("GATEHOUSE_KEY", TestNode.SERVICE_KEY);
+        Cli.Run fromEnvironment = Cli.run(env, System.in, "orgs", "get", id(org), "--profile", "b", "-o", "json");
+        assertThat(fromEnvironment.exit()).as("a key the environment gives: %s", fromEnvironment).isZero();
     }
 
     @Test
