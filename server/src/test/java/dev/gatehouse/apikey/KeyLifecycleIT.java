@@ -246,7 +246,8 @@ class KeyLifecycleIT {
         for (int attempt = 0; attempt < 2; attempt++) {
             Http.Res revoked = node.as(key).get(org.path());
             assertThat(revoked.status()).isEqualTo(401);
-            assertThat(revoked.get("code").stringValue()).isEqualTo("key_revoked");
+            assertThat(revoked.get("code").stringValue()).as("attempt %s: %s", attempt, revoked)
+                    .isEqualTo("key_revoked");
             for (String other : List.of(forged, unknown)) {
                 Http.Res refused = node.as(other).get(org.path());
                 assertThat(refused.status()).isEqualTo(401);
