@@ -260,8 +260,8 @@ public final class AssignmentService {
             return current;
         }
         if (change == EndChange.SOONER) {
-            requireMayTakeAway(tx.handle(), caller, model, current, current.expiresAt() == null
-                    ? "giving an end to a role" : "bringing forward the end of a role");
+            requireMayTakeAway(tx.handle(), caller, model, current,
+                    ending(current, current.resourceType(), current.resourceId()));
         } else if (!caller.isService()) {
             roles.find(tx.handle(), current.orgId(), current.roleId()).ifPresent(role ->
                     RoleReading.requireNoEscalation(tx.handle(), access, caller, model, role));
