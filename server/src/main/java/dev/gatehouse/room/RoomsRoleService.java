@@ -72,7 +72,7 @@ public final class RoomsRoleService {
             PermissionModel model = orgModels.model(h, orgId);
             Predicate<Role> assignable = assignable(h, caller, model, context);
             List<Role> from = context != Context.ALL_ROLES && caller.external()
-                    ? roles.list(h, orgId, 0L, MAX_ROLES, null).stream().filter(Role::external).toList()
+                    ? external(h, orgId)
                     : roleService.readable(h, caller, orgId, 0L, MAX_ROLES);
             return from.stream().filter(assignable).filter(r -> startsWith(r.name(), namePrefix)).toList();
         });
@@ -135,8 +135,8 @@ public final class RoomsRoleService {
             rules.visibleRoom(h, caller, roomId);
             Predicate<Role> mayGive = assignable(h, caller, orgModels.model(h, orgId),
                     Context.ASSIGNABLE_BY_ALL_PERMISSIONS);
-            List<Role> external = roles.list(h, orgId, 0L, MAX_ROLES, null).stream().filter(Role::external)
-                    .filter(r -> startsWith(r.name(), namePrefix)).filter(mayGive).toList();
+            List<Role> external = external(h, orgId).stream().filter(r -> startsWith(r.name(), namePrefix))
+                    .filter(mayGive).toList();
             List<Role> page = external.subList(Math.min(start, external.size()),
                     Math.min(start + count, external.size()));
             Long current = null;
@@ -179,6 +179,11 @@ public final class RoomsRoleService {
         } catch (ForbiddenException refused) {
             return false;
         }
+    }
+
+    /** The organization's external roles, those a room's invitee may be given: an outsider's to give, if any. */
+    private List<Role> external(Handle h, long orgId) {
+        return roles.list(h, orgId, 0L, MAX_ROLES, null).stream().filter(Role::external).toList();
     }
 
     private static boolean startsWith(String name, String prefix) {
