@@ -22,16 +22,23 @@ import picocli.CommandLine.Parameters;
                 RolesCommand.Update.class, RolesCommand.Delete.class})
 final class RolesCommand {
 
-    static final Table.Columns<Role> COLUMNS = Table.Columns.of(col("ID", Role::id), col("NAME", Role::name),
-            col("KEY", Role::key), col("SYSTEM", Role::system), col("VERSION", Role::version),
-            col("PERMISSIONS", Role::permissions),
-            col("VISIBILITY", r -> r.visibility() == null ? null : VisibilityRule.describe(r.visibility())));
+    static final Table.Columns<Role> COLUMNS = columns(false);
 
     /** One role shown alone (get, create, update): the list's columns and its description, as its JSON holds it. */
-    static final Table.Columns<Role> ONE = Table.Columns.of(col("ID", Role::id), col("NAME", Role::name),
-            col("DESCRIPTION", Role::description), col("KEY", Role::key), col("SYSTEM", Role::system),
-            col("VERSION", Role::version), col("PERMISSIONS", Role::permissions),
-            col("VISIBILITY", r -> r.visibility() == null ? null : VisibilityRule.describe(r.visibility())));
+    static final Table.Columns<Role> ONE = columns(true);
+
+    /** A role's columns; its description after its name when {@code described}. */
+    private static Table.Columns<Role> columns(boolean described) {
+        java.util.List<Output.Column<Role>> columns = new ArrayList<>(java.util.List.of(col("ID", Role::id),
+                col("NAME", Role::name)));
+        if (described) {
+            columns.add(col("DESCRIPTION", Role::description));
+        }
+        columns.addAll(java.util.List.of(col("KEY", Role::key), col("SYSTEM", Role::system),
+                col("VERSION", Role::version), col("PERMISSIONS", Role::permissions),
+                col("VISIBILITY", r -> r.visibility() == null ? null : VisibilityRule.describe(r.visibility()))));
+        return new Table.Columns<>(columns);
+    }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every role, system roles first.")
     static final class List implements Callable<Integer> {
