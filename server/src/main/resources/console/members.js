@@ -198,13 +198,14 @@ async function detail(view, app, roles, id, params) {
     statusPane.element);
   statusPane.follow(statusForm);
   if (member.status !== 'active') onSubmit(statusForm, setStatus);
+  const told = app.outcome(params, groups.items);
 
   fill(view,
     h('p', {class: 'crumbs'}, h('a', {href: '#/members'}, 'Members'), ' / '),
     h('div', {class: 'heading'}, h('h1', {}, member.user_id),
       h('span', {class: 'badge'}, member.external ? 'External' : (roleName.get(member.role_id) || '')),
       member.status !== 'active' ? h('span', {class: 'badge muted'}, statusLabel(member)) : null),
-    app.outcome(params, groups.items) ? notice(app.outcome(params, groups.items), 'ok') : null,
+    told ? notice(told, 'ok') : null,
     h('p', {class: 'muted'}, `Member id ${member.id} · ${member.email}`),
     h('div', {class: 'grid-2'}, profile, roleSection, statusForm,
       grants ? grantsSection(app, base, member, roles, grants, reload) : null,
