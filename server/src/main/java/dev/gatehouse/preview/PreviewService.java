@@ -38,13 +38,24 @@ import org.jdbi.v3.core.Handle;
  * <p><b>How.</b> The change is <i>rehearsed</i> ({@link Access#rehearse}): the write it previews runs in a
  * transaction of its own — the organization locked, the caller read after the lock, every rule and gate of that
  * write's service — which is then rolled back, so a preview is refused exactly as the write would be (403, 404,
- * 409, 412 and 400 alike) and changes nothing. The change records the write would have appended are decoded by the
- * engine's one decoder ({@link ChangeDecoder}) into engine operations, and the engine applies them to a private
- * copy of the organization's state ({@link DecisionEngine#whatIf}) once this node has applied every change
- * committed before the rehearsal took the organization's lock — so the copy is the state the write would have
- * been applied to. The live engine and the database are untouched. The members listed, and the places the caller
- * sees, are read once the rehearsed write is rolled back (to a savepoint taken before it): as they are, never as the
- * write would leave them (a member's version, status or time of change that no stored state has).
+ * 409, 412 and 400 alike) and changes nothing. Under the lock, the change records the write would have appended are
+ * decoded by the engine's one decoder ({@link ChangeDecoder}) into engine operations, and the revision the change
+ * log has reached is read. That is all the organization's lock and a database connection are held for: a few
+ * statements, as long as the write itself would take.
+ *
+ * <p>The rest runs after the rollback, holding up no write. Once this node has applied every change committed
+ * before the rehearsal took the organization's lock, the engine applies the operations to a private copy of the
+ * organization's state ({@link DecisionEngine#whatIf}, O(organization), seconds on a large one) with no transaction
+ * open. That copy is of the newest state this node holds, which includes a write of the organization committed
+ * since the rehearsal, if any; the answer's revision says which state it is. The live engine and the database are
+ * untouched. The members listed, and the places the caller sees, are then read in a read of their own
+ * ({@link Access#read}, which admits the caller again): as they are stored, never as the write would leave them (a
+ * member's version, status or time of change that no stored state has). When that shows some of the effects hidden
+ * from the caller, the engine computes the complete lists, again with no transaction open, and a second read counts
+ * what the caller sees among them.
+ *
+ * <p>Previews are not bounded apart: each takes a request thread and, after its rehearsal, processor time and
+ * memory of the order of two copies of the organization's state — never a connection while it computes.
  *
  * <p><b>What the caller sees.</b> Nothing beyond what it may read: effects on resources it does not see (a room
  * it holds no role in, without {@code autoAccessToRooms}) are left out, members it may not read (everyone but
@@ -65,9 +76,6 @@ public final class PreviewService {
      * members and their counts stay exact ({@link Preview#truncated}).
      */
     public static final int MAX_LISTED = 10_000;
-
-    /** The savepoint before the rehearsed write, rolled back to once its records are decoded. */
-    private static final String REHEARSAL = "rehearsal";
 
     private final Access access;
     private final OrgModels orgModels;
@@ -106,29 +114,49 @@ public final class PreviewService {
             throw new IllegalArgumentException("limit must be 0 or more: " + limit);
         }
         Objects.requireNonNull(change, "change");
-        return access.rehearse(principal, orgId, (tx, caller) -> {
-            tx.handle().savepoint(REHEARSAL);
+        Rehearsal rehearsal = access.rehearse(principal, orgId, (tx, caller) -> {
             try {
                 rehearse(tx, caller, orgId, change);
             } catch (InvalidInputException e) {
                 throw named(e, change);
             }
-            List<EngineOp> ops = decode(tx);
-            // the members and places shown are read as they are stored, not as the rehearsed write left them
-            tx.handle().rollbackToSavepoint(REHEARSAL);
-            feed.awaitRevision(log.latestRevision(tx.handle()), DecisionService.REVISION_WAIT_MILLIS);
-            Shown shown = new Shown(tx, caller, orgId, all ? Integer.MAX_VALUE : limit,
-                    !(change instanceof ProposedChange.MemberEdit));
-            boolean everyone = MemberService.seesEveryone(caller);
-            // no effect lists more than the answer may hold in all
-            int listable = Math.min(shown.asked, MAX_LISTED);
-            Impact impact = engine.whatIf(orgId, ops, everyone ? listable : Integer.MAX_VALUE);
-            if (everyone && shown.seesEveryPlace(impact) && shown.concealsNothing(impact)) {
+            return new Rehearsal(decode(tx), log.latestRevision(tx.handle()), MemberService.seesEveryone(caller));
+        });
+        // The organization's lock and the connection are released: what follows holds neither up.
+        feed.awaitRevision(rehearsal.revision(), DecisionService.REVISION_WAIT_MILLIS);
+        int asked = all ? Integer.MAX_VALUE : limit;
+        boolean concealing = !(change instanceof ProposedChange.MemberEdit);
+        // no effect lists more than the answer may hold in all; a caller not seeing everyone needs the complete lists
+        boolean cut = rehearsal.seesEveryone();
+        Impact impact = engine.whatIf(orgId, rehearsal.ops(), cut ? Math.min(asked, MAX_LISTED) : Integer.MAX_VALUE);
+        Preview preview = access.read(principal, orgId, (handle, caller) -> {
+            Shown shown = new Shown(handle, caller, orgId, asked, concealing);
+            if (MemberService.seesEveryone(caller) && shown.seesEveryPlace(impact) && shown.concealsNothing(impact)) {
                 return shown.of(impact, true);
             }
-            // Some of it is hidden from the caller: count only what it may see, from the complete lists.
-            return shown.of(engine.whatIf(orgId, ops, Integer.MAX_VALUE), false);
+            return cut ? null : shown.of(impact, false);
         });
+        if (preview != null) {
+            return preview;
+        }
+        // Some of it is hidden from the caller: count only what it may see, from the complete lists.
+        Impact complete = engine.whatIf(orgId, rehearsal.ops(), Integer.MAX_VALUE);
+        return access.read(principal, orgId,
+                (handle, caller) -> new Shown(handle, caller, orgId, asked, concealing).of(complete, false));
+    }
+
+    /**
+     * What a rehearsal leaves for the rest of a preview, once its transaction is rolled back and the organization's
+     * lock released.
+     *
+     * @param ops          the engine operations of the changes the rehearsed write recorded
+     * @param revision     the newest revision of the change log, read under the organization's lock
+     * @param seesEveryone whether the caller, as the rehearsal admitted it, may read every member
+     */
+    private record Rehearsal(List<EngineOp> ops, long revision, boolean seesEveryone) {
+        Rehearsal {
+            ops = List.copyOf(ops);
+        }
     }
 
     /** Runs the write the change stands for, with every rule and gate of its service. */
@@ -181,10 +209,10 @@ public final class PreviewService {
 
     /**
      * An {@link Impact} cut to what one caller may see, with member records instead of ids for the members listed —
-     * at most {@link #MAX_LISTED} of them; the others are counted by id, never read. Used by one request, once.
+     * at most {@link #MAX_LISTED} of them; the others are counted by id, never read. Reads through one request's read
+     * ({@link Access#read}), inside it only; used once.
      */
     private final class Shown {
-        private final Tx tx;
         private final Handle handle;
         private final Caller caller;
         private final long orgId;
@@ -194,14 +222,15 @@ public final class PreviewService {
         private final Map<String, Boolean> seen = new HashMap<>();
         private final Map<String, Boolean> concealed = new HashMap<>();
         private final Map<String, Boolean> seenHolders = new HashMap<>();
+        /** Each member's roles on the resources of one type, by resource id: type, then member id. */
+        private final Map<String, Map<Long, Map<String, Long>>> held = new HashMap<>();
 
         /**
          * @param asked      members listed per effect, {@link Integer#MAX_VALUE} for every one
          * @param concealing whether holders the caller may not see on a resource are left out (the class comment)
          */
-        Shown(Tx tx, Caller caller, long orgId, int asked, boolean concealing) {
-            this.tx = tx;
-            this.handle = tx.handle();
+        Shown(Handle handle, Caller caller, long orgId, int asked, boolean concealing) {
+            this.handle = handle;
             this.caller = caller;
             this.orgId = orgId;
             this.asked = asked;
@@ -306,10 +335,21 @@ public final class PreviewService {
         /** Whether the caller sees {@code memberId} on the resource of {@code where}: holding no role there, it does. */
         private boolean seesHolder(Impact.Where where, long memberId) {
             return seenHolders.computeIfAbsent(where.resourceType() + "\u0000" + where.resourceId() + "\u0000"
-                    + memberId, k -> assignments.find(tx, orgId, where.resourceType(), where.resourceId(), memberId)
-                    .map(held -> assignments.seesHolder(handle, caller, orgId, where.resourceType(),
-                            where.resourceId(), memberId, held.roleId()))
-                    .orElse(true));
+                    + memberId, k -> {
+                        Long roleId = heldOn(where.resourceType(), memberId).get(where.resourceId());
+                        return roleId == null || assignments.seesHolder(handle, caller, orgId, where.resourceType(),
+                                where.resourceId(), memberId, roleId);
+                    });
+        }
+
+        /** The roles {@code memberId} holds on resources of {@code type}, by resource id: read once per member. */
+        private Map<String, Long> heldOn(String type, long memberId) {
+            return held.computeIfAbsent(type, t -> new HashMap<>()).computeIfAbsent(memberId, m -> {
+                Map<String, Long> roles = new HashMap<>();
+                AssignmentService.heldOn(handle, orgId, memberId, List.of(type))
+                        .forEach(a -> roles.put(a.resourceId(), a.roleId()));
+                return roles;
+            });
         }
 
         private List<Preview.Effect> effects(List<Impact.Effect> effects, List<Chosen> chosen,
