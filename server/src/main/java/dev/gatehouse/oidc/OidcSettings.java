@@ -26,11 +26,16 @@ public record OidcSettings(String issuer, String clientId, String audience, Stri
     public static final OidcSettings OFF = new OidcSettings(null, null, null, null);
 
     /**
-     * The registered claims (RFC 7519 §4.1) but {@code sub}, refused as the user claim: the issuer and the audience
-     * are the same for every user, the times and the token id change with every token, so none names a user (and
-     * {@code exp} as the user claim once made every token request a 500).
+     * The claims refused as the user claim, for none names a user: the registered claims (RFC 7519 §4.1) but
+     * {@code sub} — the issuer and the audience are the same for every user, the times and the token id change with
+     * every token (and {@code exp} as the user claim once made every token request a 500) —, and the claims OpenID
+     * Connect and OAuth put beside them about the client, the sign-in or the token: {@code azp} and
+     * {@code client_id} name the application the token was issued to (every user of it would be one member),
+     * {@code scope} what it may ask, {@code sid} a session, and {@code nonce}, {@code auth_time}, {@code acr},
+     * {@code amr}, {@code at_hash} and {@code c_hash} the sign-in and the token.
      */
-    static final List<String> NOT_A_USER = List.of("iss", "aud", "exp", "nbf", "iat", "jti");
+    static final List<String> NOT_A_USER = List.of("iss", "aud", "exp", "nbf", "iat", "jti", "azp", "client_id",
+            "scope", "sid", "nonce", "auth_time", "acr", "amr", "at_hash", "c_hash");
     private static final Pattern CLAIM = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:/-]{0,99}");
     private static final Pattern CLIENT = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
@@ -66,8 +71,8 @@ public record OidcSettings(String issuer, String clientId, String audience, Stri
                         + "got \"" + userClaim + "\"");
             } else if (NOT_A_USER.contains(userClaim)) {
                 throw new IllegalArgumentException("--oidc-user-claim must name the user, such as sub or user_id; "
-                        + "got \"" + userClaim + "\", a claim of every token (" + String.join(", ", NOT_A_USER)
-                        + " are the same for every user or change with every token)");
+                        + "got \"" + userClaim + "\", which names no user (" + String.join(", ", NOT_A_USER)
+                        + " name the issuer, the audience, the client, the session, the sign-in or the token)");
             }
         }
     }

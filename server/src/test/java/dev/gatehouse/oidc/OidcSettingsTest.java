@@ -57,14 +57,17 @@ class OidcSettingsTest {
 
     /**
      * A registered claim other than {@code sub} names no user — the same for every user, or new with every token —
-     * and is refused at start: {@code exp} as the user claim once started, then answered every token request 500.
+     * and is refused at start: {@code exp} as the user claim once started, then answered every token request 500. So
+     * are the claims about the client, the session and the sign-in: under {@code azp} every user of one application
+     * acted as one member.
      */
     @Test
     void aRegisteredClaimThatNamesNoUser_isRefusedAsTheUserClaim() {
-        for (String claim : new String[] {"exp", "nbf", "iat", "aud", "iss", "jti"}) {
+        for (String claim : new String[] {"exp", "nbf", "iat", "aud", "iss", "jti", "azp", "client_id", "scope", "sid",
+                "nonce", "auth_time", "acr", "amr", "at_hash", "c_hash"}) {
             assertThatThrownBy(() -> new OidcSettings("https://login.example.com", "c", null, claim)).as(claim)
                     .hasMessageStartingWith("--oidc-user-claim must name the user, such as sub or user_id; got \""
-                            + claim + "\", a claim of every token");
+                            + claim + "\", which names no user");
         }
         assertThat(new OidcSettings("https://login.example.com", "c", null, "sub").userClaim()).isEqualTo("sub");
         assertThat(new OidcSettings("https://login.example.com", "c", null, "Exp").userClaim()).as("names are exact")
