@@ -90,11 +90,12 @@ export async function render(view, app, rest, params) {
     h('button', {type: 'submit'}, 'Create office')],
   f => api.post(`${app.orgPath()}/offices`, withRegion({region_id: '', ...values(f)})), 'Office created.');
 
+  const told = app.outcome(params);
   fill(view,
     h('div', {class: 'heading'}, h('h1', {}, 'Offices')),
     h('p', {class: 'lead'}, 'The organization’s offices, each in a region. Roles held on a region or an office reach '
       + 'the rooms beneath where the model nests them (see Resources).'),
-    app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
+    told ? notice(told, 'ok') : null,
     h('div', {class: 'grid-2'},
       h('section', {class: 'card', 'aria-label': 'Regions'}, h('h2', {}, 'Regions'),
         regions.length ? regions.map(regionRow) : h('p', {class: 'empty'}, app.outsider

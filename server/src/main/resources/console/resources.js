@@ -27,9 +27,10 @@ export async function render(view, app, rest, params) {
   onSubmit(pick, () => {
     app.go(`#/resources${api.query(values(pick))}`);
   });
+  const told = app.outcome(params);
   fill(view, heading,
     h('p', {class: 'lead'}, 'A role on one resource decides alone what its holder may do there.'),
-    app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
+    told ? notice(told, 'ok') : null,
     pick);
   if (!id) return;
   const {section, missing} = await resource(app, type, id);

@@ -52,7 +52,8 @@ async function editor(view, app, role, params) {
   const pane = preview.panel(app);
   const conflict = h('div', {class: 'conflict', hidden: true, role: 'alert', tabindex: '-1'});
   // only a save of this tab says so (app.done): a link cannot
-  const saved = app.outcome(params) ? notice(app.outcome(params), 'ok') : null;
+  const told = app.outcome(params);
+  const saved = told ? notice(told, 'ok') : null;
 
   function syncVisibility(keys) {
     if (!visibility) return;

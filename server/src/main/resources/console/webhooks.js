@@ -97,10 +97,11 @@ async function detail(view, app, id, params) {
       fill(out, notice(explain(e), 'error', {ofWrite: true}));
     }
   }
+  const told = app.outcome(params);
   fill(view,
     h('p', {class: 'crumbs'}, h('a', {href: '#/webhooks'}, 'Webhooks'), ' / '),
     h('h1', {}, hook.url),
-    app.outcome(params) ? notice(app.outcome(params), 'ok') : null,
+    told ? notice(told, 'ok') : null,
     h('dl', {class: 'facts'},
       h('dt', {}, 'Status'), h('dd', {}, hook.status + (hook.paused_reason ? ` — ${hook.paused_reason}` : '')),
       h('dt', {}, 'Objects'), h('dd', {}, (hook.object_types || []).join(', ') || 'all'),
