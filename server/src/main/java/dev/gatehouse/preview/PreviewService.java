@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 
@@ -46,16 +47,23 @@ import org.jdbi.v3.core.Handle;
  * <p>The rest runs after the rollback, holding up no write. Once this node has applied every change committed
  * before the rehearsal took the organization's lock, the engine applies the operations to a private copy of the
  * organization's state ({@link DecisionEngine#whatIf}, O(organization), seconds on a large one) with no transaction
- * open. That copy is of the newest state this node holds, which includes a write of the organization committed
- * since the rehearsal, if any; the answer's revision says which state it is. The live engine and the database are
- * untouched. The members listed, and the places the caller sees, are then read in a read of their own
- * ({@link Access#read}, which admits the caller again): as they are stored, never as the write would leave them (a
- * member's version, status or time of change that no stored state has). When that shows some of the effects hidden
- * from the caller, the engine computes the complete lists, again with no transaction open, and a second read counts
- * what the caller sees among them.
+ * open. The live engine and the database are untouched. The members listed, and the places the caller sees, are
+ * then read in a read of their own ({@link Access#read}, which admits the caller again): as they are stored, never as
+ * the write would leave them (a member's version, status or time of change that no stored state has). When that
+ * shows some of the effects hidden from the caller, the engine computes the complete lists, again with no
+ * transaction open, and a second read counts what the caller sees among them.
+ *
+ * <p><b>One state.</b> A preview answers as of the state it rehearsed, or not at all: the last statement of each read
+ * reads the organization's newest revision, and when a write of the organization has committed since the rehearsal,
+ * the attempt is void — its what-if may be of a later state than the rehearsal judged the caller and the change on,
+ * and its read of another still (a caller demoted meanwhile was shown a hidden member's roles, a member deleted was
+ * counted and not listed) — and the preview is made again from its rehearsal. The {@link #ATTEMPTS}th attempt holds
+ * the organization's lock and its connection until it answers, as every preview once did, so that a preview of an
+ * organization written without pause still answers.
  *
  * <p>Previews are not bounded apart: each takes a request thread and, after its rehearsal, processor time and
- * memory of the order of two copies of the organization's state — never a connection while it computes.
+ * memory of the order of two copies of the organization's state — no connection while it computes, but in its last
+ * attempt.
  *
  * <p><b>What the caller sees.</b> Nothing beyond what it may read: effects on resources it does not see (a room
  * it holds no role in, without {@code autoAccessToRooms}) are left out, members it may not read (everyone but
@@ -76,6 +84,15 @@ public final class PreviewService {
      * members and their counts stay exact ({@link Preview#truncated}).
      */
     public static final int MAX_LISTED = 10_000;
+
+    /**
+     * Attempts of a preview, the last of them holding the organization's lock throughout: each earlier one is void
+     * when the organization changed between its rehearsal and its read (class comment).
+     */
+    static final int ATTEMPTS = 3;
+
+    /** The savepoint before the rehearsed write of the last attempt, rolled back to once its records are decoded. */
+    private static final String REHEARSAL = "rehearsal";
 
     private final Access access;
     private final OrgModels orgModels;
@@ -114,22 +131,59 @@ public final class PreviewService {
             throw new IllegalArgumentException("limit must be 0 or more: " + limit);
         }
         Objects.requireNonNull(change, "change");
-        Rehearsal rehearsal = access.rehearse(principal, orgId, (tx, caller) -> {
-            try {
-                rehearse(tx, caller, orgId, change);
-            } catch (InvalidInputException e) {
-                throw named(e, change);
-            }
-            return new Rehearsal(decode(tx), log.latestRevision(tx.handle()), MemberService.seesEveryone(caller));
-        });
-        // The organization's lock and the connection are released: what follows holds neither up.
-        feed.awaitRevision(rehearsal.revision(), DecisionService.REVISION_WAIT_MILLIS);
         int asked = all ? Integer.MAX_VALUE : limit;
         boolean concealing = !(change instanceof ProposedChange.MemberEdit);
+        for (int attempt = 1; attempt < ATTEMPTS; attempt++) {
+            Rehearsal rehearsal = access.rehearse(principal, orgId, (tx, caller) -> rehearsed(tx, caller, orgId, change));
+            // The organization's lock and the connection are released: what follows holds neither up.
+            feed.awaitRevision(rehearsal.revision(), DecisionService.REVISION_WAIT_MILLIS);
+            try {
+                return computed(orgId, rehearsal, asked, concealing, query -> access.read(principal, orgId,
+                        (handle, caller) -> {
+                            Preview shown = query.apply(handle, caller);
+                            // read after what it shows: a write of the organization committed since the rehearsal,
+                            // before or during this read, is seen here
+                            if (log.latestRevision(handle, orgId) != rehearsal.orgRevision()) {
+                                throw new OrganizationChanged();
+                            }
+                            return shown;
+                        }));
+            } catch (OrganizationChanged e) {
+                // the what-if, or what was read to show it, may be of another state than the one rehearsed
+            }
+        }
+        // The organization changed under every earlier attempt: this one holds its lock until it answers.
+        return access.rehearse(principal, orgId, (tx, caller) -> {
+            tx.handle().savepoint(REHEARSAL);
+            Rehearsal rehearsal = rehearsed(tx, caller, orgId, change);
+            // the members and places shown are read as they are stored, not as the rehearsed write left them
+            tx.handle().rollbackToSavepoint(REHEARSAL);
+            feed.awaitRevision(rehearsal.revision(), DecisionService.REVISION_WAIT_MILLIS);
+            return computed(orgId, rehearsal, asked, concealing, query -> query.apply(tx.handle(), caller));
+        });
+    }
+
+    /** The rehearsal of {@code change}, in the write transaction {@code tx} (rolled back after). */
+    private Rehearsal rehearsed(Tx tx, Caller caller, long orgId, ProposedChange change) {
+        try {
+            rehearse(tx, caller, orgId, change);
+        } catch (InvalidInputException e) {
+            throw named(e, change);
+        }
+        return new Rehearsal(decode(tx), log.latestRevision(tx.handle()), log.latestRevision(tx.handle(), orgId),
+                MemberService.seesEveryone(caller));
+    }
+
+    /**
+     * The preview of a rehearsed change: the what-if computed as the engine holds the organization now, with no read
+     * open, then what the caller sees of it read through {@code reading}; when that shows some of the effects hidden
+     * from the caller, the complete lists are computed, and what the caller sees among them read again.
+     */
+    private Preview computed(long orgId, Rehearsal rehearsal, int asked, boolean concealing, Reading reading) {
         // no effect lists more than the answer may hold in all; a caller not seeing everyone needs the complete lists
         boolean cut = rehearsal.seesEveryone();
         Impact impact = engine.whatIf(orgId, rehearsal.ops(), cut ? Math.min(asked, MAX_LISTED) : Integer.MAX_VALUE);
-        Preview preview = access.read(principal, orgId, (handle, caller) -> {
+        Preview preview = reading.read((handle, caller) -> {
             Shown shown = new Shown(handle, caller, orgId, asked, concealing);
             if (MemberService.seesEveryone(caller) && shown.seesEveryPlace(impact) && shown.concealsNothing(impact)) {
                 return shown.of(impact, true);
@@ -141,8 +195,21 @@ public final class PreviewService {
         }
         // Some of it is hidden from the caller: count only what it may see, from the complete lists.
         Impact complete = engine.whatIf(orgId, rehearsal.ops(), Integer.MAX_VALUE);
-        return access.read(principal, orgId,
-                (handle, caller) -> new Shown(handle, caller, orgId, asked, concealing).of(complete, false));
+        return reading.read((handle, caller) -> new Shown(handle, caller, orgId, asked, concealing).of(complete, false));
+    }
+
+    /** How a preview reads what it shows: as {@link Access#read} does, or in the rehearsal's own transaction. */
+    private interface Reading {
+        Preview read(BiFunction<Handle, Caller, Preview> query);
+    }
+
+    /** The organization changed between a rehearsal and the read of what its preview shows: the attempt is void. */
+    private static final class OrganizationChanged extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OrganizationChanged() {
+            super("the organization changed since the rehearsal", null, false, false);
+        }
     }
 
     /**
@@ -151,9 +218,10 @@ public final class PreviewService {
      *
      * @param ops          the engine operations of the changes the rehearsed write recorded
      * @param revision     the newest revision of the change log, read under the organization's lock
+     * @param orgRevision  the newest revision of the organization's own records then
      * @param seesEveryone whether the caller, as the rehearsal admitted it, may read every member
      */
-    private record Rehearsal(List<EngineOp> ops, long revision, boolean seesEveryone) {
+    private record Rehearsal(List<EngineOp> ops, long revision, long orgRevision, boolean seesEveryone) {
         Rehearsal {
             ops = List.copyOf(ops);
         }

@@ -1,5 +1,6 @@
 package dev.gatehouse.preview;
 
+import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
@@ -14,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -550,6 +553,99 @@ class PreviewIT {
         Http.Res res = previewed.get(30, TimeUnit.SECONDS);
         assertThat(res.status()).as(res.toString()).isEqualTo(200);
         assertThat(lines(res.get("gains"))).containsExactly("canAddDocuments @ org: [c1]");
+    }
+
+    /**
+     * A preview is answered as of one state of its organization: a write committed between its rehearsal (which
+     * judged the caller) and the read of what it shows voids that attempt, and the preview is made again. Here a
+     * member manager previews a hidden room user's deactivation — a what-if about that member, which answers the
+     * truth, the room where it is hidden included — and is demoted after the rehearsal admitted it: the preview is
+     * then refused as the write would be now. (Once the rehearsal judged the caller and the read showed a later
+     * state, a caller no longer managing members got the truth about a member hidden from it; one whose hidden holder
+     * lost its role meanwhile was shown holding it.) The node's change feed is held at a marker write so that the
+     * preview waits, after its rehearsal, for this node to apply it, while the demotion commits.
+     */
+    @Test
+    void aWriteBetweenTheRehearsalAndTheRead_isNotShownAsTheRehearsedCallerWouldSeeIt() throws Exception {
+        Fixtures.Org rooms = fx.org("rooms");
+        long coordinator = fx.role(rooms, "Coordinator", List.of("canManageAccount", "canManageMemberSameAccessLevel",
+                "canAddUsersToRooms", "canViewRoomDetails", "isHiddenInRoom"));
+        long helper = fx.role(rooms, "Room helper", List.of("canAddUsersToRooms", "canViewRoomDetails"));
+        long silent = fx.role(rooms, Map.of("name", "Silent observer", "external", true,
+                "permissions", List.of("isHiddenInRoom", "canViewRoomDetails")));
+        long coord = fx.member(rooms, "coord", coordinator);
+        String deal = fx.room(rooms, "Deal", fx.member(rooms, "boss", coordinator), helper);
+        fx.assign(rooms, deal, coord, helper);
+        fx.assign(rooms, deal, fx.external(rooms, "spy"), silent);
+        Http coordKey = fx.keyFor(rooms, coord);
+        Map<String, Object> deactivation = Map.of("member", Map.of("user_id", "spy", "status", "deactivated"));
+        assertThat(lines(preview(coordKey, rooms, deactivation).get("losses")))
+                .contains("canViewRoomDetails @ room/" + deal + ": [spy]");
+
+        Jdbi jdbi = node.node().core().store().jdbi();
+        CountDownLatch held = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        // holds this node's feed at the first record of the organization it applies from now on
+        node.node().core().feed().addListener(record -> {
+            if (record.orgId() != null && record.orgId() == rooms.id() && armed.getAndSet(false)) {
+                try {
+                    held.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        // the marker and the demotion are written through a second node, so that no write of this one waits for the feed
+        try (TestNode other = TestNode.startOn(node.databaseUrl())) {
+            long before = latest(jdbi, rooms.id(), -1);
+            assertThat(other.service().post(rooms.path() + "/roles", Map.of("name", "Marker", "permissions",
+                    List.of())).status()).isEqualTo(201);
+            long marker = latest(jdbi, rooms.id(), before);
+            CompletableFuture<Http.Res> previewed = CompletableFuture.supplyAsync(() -> preview(coordKey, rooms,
+                    deactivation));
+            // the preview has rehearsed (as a member manager) and waits for this node to apply the marker
+            awaitPreviewWaitingForTheFeed(previewed);
+            assertThat(other.service().patch(rooms.path() + "/members/" + coord, Map.of("role_id", helper)).status())
+                    .isEqualTo(200);
+            assertThat(latest(jdbi, rooms.id(), marker)).isGreaterThan(marker);
+            assertThat(previewed).isNotDone();
+            held.countDown();
+            Http.Res res = previewed.get(30, TimeUnit.SECONDS);
+            assertThat(res.status()).as(res.toString()).isEqualTo(403);
+            assertThat(res.body()).doesNotContain("spy");
+        } finally {
+            armed.set(false);
+            held.countDown();
+        }
+    }
+
+    /** The organization's newest revision, {@code after} or past it once a write commits past {@code after}. */
+    private static long latest(Jdbi jdbi, long orgId, long after) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            long latest = jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(revision), 0) FROM change_log "
+                    + "WHERE org_id = :org").bind("org", orgId).mapTo(Long.class).one());
+            if (latest > after || after < 0) {
+                return latest;
+            }
+            assertThat(System.nanoTime()).as("a write of organization %s committed past %s", orgId, after)
+                    .isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    /** Returns once a thread of this process waits, in a preview, for its node to apply a revision. */
+    private static void awaitPreviewWaitingForTheFeed(CompletableFuture<Http.Res> previewed)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (Thread.getAllStackTraces().values().stream().map(List::of).noneMatch(frames ->
+                frames.stream().anyMatch(f -> f.getClassName().equals(ChangeFeed.class.getName())
+                        && f.getMethodName().equals("awaitRevision"))
+                && frames.stream().anyMatch(f -> f.getClassName().equals(PreviewService.class.getName())))) {
+            assertThat(previewed).as("the preview answered before waiting for the feed").isNotDone();
+            assertThat(System.nanoTime()).as("the preview waiting for the feed").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     @Test
