@@ -196,7 +196,7 @@ public final class HttpServer {
                     // X-HTTP-Method-Override: GET (the one override the edge lets through) asked for the GET. A method
                     // is any token a client sends, of any length: quoted as a header's value is
                     dialect(ctx).error(ctx, 405, "method_not_allowed", "method "
-                            + HeaderValues.shown(ctx.method().name()) + " is not allowed on " + ctx.path(), Map.of());
+                            + HeaderValues.shown(ctx.method().name()) + " is not allowed on " + Fields.abbreviate(ctx.path()), Map.of());
                 }
             });
             config.requestLogger.http((ctx, ms) -> {

@@ -11,6 +11,7 @@ import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.ModelRegistry;
@@ -216,7 +217,7 @@ public final class CloseApi implements Dialect {
                         ctx.header("Allow", HttpServer.allow(handlers.keySet().stream()
                                 .filter(m -> m != HandlerType.POST).map(HandlerType::name).toList()));
                         throw new HttpResponseException(405, "method " + (override ? "GET" : "POST")
-                                + " is not allowed on " + ctx.path());
+                                + " is not allowed on " + Fields.abbreviate(ctx.path()));
                     }
                     h.handle(ctx);
                 }));

@@ -4,6 +4,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.Problem;
 import dev.gatehouse.http.Route;
+import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.oidc.OidcService;
 import dev.gatehouse.oidc.OidcSettings;
@@ -117,7 +118,7 @@ public final class ConsoleDialect implements Dialect {
     private void serve(Context ctx, String name) {
         secure(ctx);
         ConsoleFiles.File file = files.find(name).orElseThrow(() -> new NotFoundException("route_not_found",
-                "no console file " + name + " (the console's own pages are under /console/#/)"));
+                "no console file " + Fields.abbreviate(name) + " (the console's own pages are under /console/#/)"));
         ctx.disableCompression();
         ConsoleFiles.Encoded chosen = file.gzip() != null && AcceptEncoding.takesGzip(ctx.header("Accept-Encoding"))
                 ? file.gzip() : file.identity();

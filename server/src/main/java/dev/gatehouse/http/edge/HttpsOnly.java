@@ -30,7 +30,8 @@ final class HttpsOnly extends DetectorConnectionFactory {
                 + "request with https://, or to the server's HTTP port", Map.of(), Map.of());
         byte[] body = reply.body();
         byte[] head = ("HTTP/1.1 400 Bad Request\r\nContent-Type: " + reply.contentType() + "\r\nContent-Length: "
-                + body.length + "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n")
+                + body.length + "\r\nCache-Control: no-store\r\n" + EdgeConnectionFactory.NOSNIFF.getName() + ": "
+                + EdgeConnectionFactory.NOSNIFF.getValue() + "\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] whole = new byte[head.length + body.length];
         System.arraycopy(head, 0, whole, 0, head.length);

@@ -142,6 +142,25 @@ class RequestMethodIT {
         }
     }
 
+    /**
+     * A path no method of it is allowed on, or no console file has, is quoted by its 405 or 404 abbreviated, in every
+     * dialect, as a 404 of no route quotes it: a 5,000-character id was quoted whole, an answer of 5 KB.
+     */
+    @Test
+    void aLongPath_isQuotedShort_byA405AndByTheConsolesA404() {
+        String id = "b".repeat(5_000);
+        Http admin = node.as(fixtures.org("close").adminKey());
+        List<Http.Res> answers = List.of(
+                node.service().raw("PUT", world.org().path() + "/members/user:" + id, "{}", "application/json"),
+                admin.raw("POST", "/api/v1/event/" + id + "/", "{}", "application/json"),
+                node.anonymous().get("/console/" + id));
+        for (Http.Res res : answers) {
+            assertThat(res.status()).as(res.toString()).isIn(404, 405);
+            assertThat(res.body().length()).as(res.toString()).isLessThan(600);
+            assertThat(res.body()).as(res.toString()).contains("bbb...");
+        }
+    }
+
     @Test
     void close_keepsItsGetSentAsPost_andNothingElse() {
         Http admin = node.as(fixtures.org("close").adminKey());

@@ -75,7 +75,8 @@ class TlsIT {
 
     /**
      * Plain HTTP sent to the HTTPS port is told so in words (400 https_required, then the connection closed), where TLS
-     * alone answered with an alert; HTTPS on the same port goes on working.
+     * alone answered with an alert; HTTPS on the same port goes on working. The answer carries
+     * {@code X-Content-Type-Options: nosniff}, as every answer does (it once lacked it).
      */
     @Test
     void plainHttpToTheHttpsPort_isA400InWords_andClosed() throws Exception {
@@ -86,7 +87,7 @@ class TlsIT {
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // to EOF
 
             assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Connection: close", "\"code\":\"https_required\"",
-                    "application/problem+json");
+                    "application/problem+json", "\r\nX-Content-Type-Options: nosniff\r\n");
             Path dir = node.dataDir().resolve("tls");
             X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
                     new ByteArrayInputStream(Files.readAllBytes(dir.resolve(TlsKeys.CERTIFICATE_FILE))));
