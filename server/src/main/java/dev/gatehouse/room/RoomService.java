@@ -153,7 +153,7 @@ public final class RoomService {
             String side = in.transactionSide() == null ? null : in.transactionSide().wire();
             Room room = requireFieldDataSize(rooms.insert(h, new Room(0, orgId, in.name(), officeId, Room.ACTIVE,
                     List.of(owner.id()), caller.memberId(), side, in.templateId(), in.listingSource(),
-                    in.fieldDataJson(), now, now)));
+                    in.fieldDataJson(), now, now)), true);
             tx.change(orgId, ObjectType.ROOM, room.id(), Action.CREATED, null, RoomsSnapshots.room(room));
             if (classic) {
                 hierarchy.room(tx, orgId, room.id(), officeId);
@@ -254,7 +254,7 @@ public final class RoomService {
             if (merged.isEmpty()) {
                 return room; // a merge that changes nothing records nothing
             }
-            Room after = requireFieldDataSize(merged.get());
+            Room after = requireFieldDataSize(merged.get(), false);
             tx.change(orgId, ObjectType.ROOM, roomId, Action.UPDATED, RoomsSnapshots.room(room),
                     RoomsSnapshots.room(after));
             return after;
@@ -266,12 +266,15 @@ public final class RoomService {
      * JSON, as the dialect answers it: a 400 that rolls the write back. Merging adds properties, so without a bound on
      * the whole every write could grow it by a body's worth, and every change record of the room holds all of it.
      * The stored text is PostgreSQL's, which spaces every member and element, so it is counted written compactly.
+     * The refusal names the field as the request sent it: {@code fieldData.data} of a room being created
+     * ({@code creating}), {@code data} of a change to its field data.
      */
-    private static Room requireFieldDataSize(Room room) {
+    private static Room requireFieldDataSize(Room room, boolean creating) {
         int bytes = room.fieldDataJson() == null ? 0 : Json.write(Json.readTree(room.fieldDataJson())).length;
         if (bytes > MAX_FIELD_DATA_BYTES) {
-            throw InvalidInputException.field("data", "a room's field data may hold at most " + MAX_FIELD_DATA_BYTES
-                    + " bytes of JSON; with this change it would hold " + bytes);
+            throw InvalidInputException.field(creating ? "fieldData.data" : "data", "a room's field data may hold at "
+                    + "most " + MAX_FIELD_DATA_BYTES + " bytes of JSON; " + (creating ? "this room's would hold "
+                    : "with this change it would hold ") + bytes);
         }
         return room;
     }

@@ -208,7 +208,7 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
         caller.require(RoomsPermissions.MANAGE_COMPANY_MEMBERS, what);
         AccessLevel own = users.level(h, caller.orgId(), caller.memberId(), caller.roleId());
         if (target != null && target.compareTo(own) > 0) {
-            throw new ForbiddenException("access_level_too_high", what + " with access level " + target.wire()
+            throw new ForbiddenException("access_level_too_high", what + ": the user's access level " + target.wire()
                     + " is above the caller's own access level " + own.wire() + " (member " + caller.memberId() + ")");
         }
     }
@@ -221,12 +221,12 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
         AccessLevel own = users.level(h, caller.orgId(), caller.memberId(), caller.roleId());
         int cmp = target.compareTo(own);
         if (cmp > 0) {
-            throw new ForbiddenException("access_level_too_high", what + " with access level " + target.wire()
+            throw new ForbiddenException("access_level_too_high", what + ": the user's access level " + target.wire()
                     + " is above the caller's own access level " + own.wire() + " (member " + caller.memberId() + ")");
         }
         if (!caller.has(same) && !(cmp < 0 && caller.has(lower))) {
-            throw new ForbiddenException("permission_required", what + " with access level " + target.wire()
-                    + " needs \"" + (cmp < 0 ? lower + "\" or \"" + same : same) + "\", which member "
+            throw new ForbiddenException("permission_required", what + " (the user's access level: " + target.wire()
+                    + ") needs \"" + (cmp < 0 ? lower + "\" or \"" + same : same) + "\", which member "
                     + caller.memberId() + " (access level " + own.wire() + ") does not have");
         }
     }

@@ -96,7 +96,7 @@ final class RoomsEndpoints {
         String name = f.name("name", true, 200);
         Integer roleId = Wire.id(f, "roleId", true);
         Integer ownerId = Wire.id(f, "ownerId", false);
-        Integer officeId = Wire.integer(f, "officeId");
+        Integer officeId = Wire.id(f, "officeId", false);
         TransactionSide side = side(f);
         // a template is named by a Rooms id like any other: 0 or a negative number names none
         Integer templateId = Wire.id(f, "templateId", false);

@@ -77,12 +77,16 @@ final class RoomsErrors {
      * the Users API does not show, it names no {@code userId} ({@link #heldByOutsider}). A role still held names its
      * holders as users and room users ({@link #roleInUse}); {@code method} is the request's, which tells a role's
      * deletion ({@code DELETE …/roles/{roleId}}) from its change ({@code PUT}, the one other call a held role refuses).
+     * The last user able to manage roles is refused a lock in Rooms' word for it ({@link #lastManagerLocked}): the
+     * services call it deactivating, and of the calls on a company user only its lock ({@code POST …/lock}) does so.
      */
     static String detail(GatehouseException e, HandlerType method) {
         return switch (e.code()) {
             case "member_exists" -> e.subject(Member.class).map(RoomsErrors::emailTaken).orElse(e.detail());
             case "role_in_use" -> e.subject(RoleHolders.class)
                     .map(held -> roleInUse(held, method == HandlerType.DELETE)).orElse(e.detail());
+            case "last_role_manager" -> e.subject(Member.class).filter(last -> method == HandlerType.POST)
+                    .map(RoomsErrors::lastManagerLocked).orElse(e.detail());
             default -> e.detail();
         };
     }
@@ -110,14 +114,27 @@ final class RoomsErrors {
         if (held.revoked() > 0) {
             holders.add(RoleHolders.counted(held.revoked(), "room user")
                     + " whose access is revoked (it comes back on restore)");
-            first.add("restore or remove " + (held.revoked() == 1 ? "the room user" : "the room users")
-                    + " whose access is revoked");
+            boolean one = held.revoked() == 1;
+            first.add("restore the access of " + (one ? "the room user" : "the room users") + " whose access is "
+                    + "revoked (POST …/rooms/{roomId}/users/{userId}/restore_access) and give " + (one ? "it" : "them")
+                    + " another room role, or remove " + (one ? "that user" : "those users") + " (native API: DELETE "
+                    + "/v1/orgs/{org}/members/{member}, which also takes " + (one ? "it out of its" : "them out of their")
+                    + " rooms)");
         }
         if (!deleting) {
             return "role " + held.roleId() + " cannot change between internal and external while held by "
                     + and(holders);
         }
         return "role " + held.roleId() + " is held by " + and(holders) + "; " + and(first) + " first";
+    }
+
+    /**
+     * A lock refused because {@code last} is the last active user able to manage roles: Rooms locks a user where the
+     * services deactivate a member, and a locked admin could leave the account with nobody to manage its roles.
+     */
+    private static String lastManagerLocked(Member last) {
+        return "user " + last.id() + " is the last active user of organization " + last.orgId() + " able to manage "
+                + "roles; it cannot be locked: give another active user a company role that manages roles first";
     }
 
     /** "a", "a and b", "a, b and c". */

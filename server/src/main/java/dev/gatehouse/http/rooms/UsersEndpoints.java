@@ -121,9 +121,9 @@ final class UsersEndpoints {
                         + Fields.abbreviate(levelName) + "\"");
             }
         }
-        Integer defaultOfficeId = Wire.integer(f, "defaultOfficeId");
-        List<Integer> offices = Wire.integers(f, "offices");
-        List<Integer> regions = Wire.integers(f, "regions");
+        Integer defaultOfficeId = Wire.id(f, "defaultOfficeId", false);
+        List<Integer> offices = Wire.ids(f, "offices");
+        List<Integer> regions = Wire.ids(f, "regions");
         String eSign = f.string("eSignPermissionProfileId", false, 100);
         f.bool("subscribeToRoomsActivityNotifications");
         f.string("redirectUrl", false, 2000);
@@ -173,8 +173,8 @@ final class UsersEndpoints {
         if (kind == ClassicKind.MANAGER) {
             defaultOfficeId = Wire.id(f, "defaultOfficeId", true);
             titleId = Wire.id(f, "titleId", true);
-            offices = ids(f, "offices");
-            regions = ids(f, "regions");
+            offices = Wire.ids(f, "offices");
+            regions = Wire.ids(f, "regions");
             flags = flags(f);
             if (level == AccessLevel.REGION && regions.isEmpty()) {
                 f.error("regions", "is required with accessLevel Region: the regions whose rooms the manager manages");
@@ -211,17 +211,6 @@ final class UsersEndpoints {
         return level;
     }
 
-    /**
-     * A manager's {@code offices} or {@code regions}: ids, each in the range its {@code defaultOfficeId} is checked
-     * against, before they are looked up among the account's.
-     */
-    private static List<Integer> ids(Fields f, String name) {
-        List<Integer> ids = Wire.integers(f, name);
-        ids.stream().filter(id -> id < 1).findFirst().ifPresent(id -> f.error(name, "must be between 1 and "
-                + Integer.MAX_VALUE + ", got " + id));
-        return ids;
-    }
-
     /** ClassicManagerPermissions (required): its 13 booleans, a missing one false; unknown names are ignored. */
     private static List<String> flags(Fields f) {
         Fields permissions = f.object("permissions", true);
@@ -242,9 +231,9 @@ final class UsersEndpoints {
         Accounts.Account a = accounts.resolve(ctx);
         int userId = Wire.pathId(ctx, "userId");
         Fields f = Wire.body(ctx);
-        Long office = f.integer("defaultOfficeId", true, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        Integer office = Wire.id(f, "defaultOfficeId", true);
         f.check();
-        var written = users.updateDefaultOffice(a.principal(), a.orgId(), userId, office.intValue());
+        var written = users.updateDefaultOffice(a.principal(), a.orgId(), userId, office);
         Wire.written(ctx, 200, written, RoomsJson.user(written.value(), a.classic()));
     }
 

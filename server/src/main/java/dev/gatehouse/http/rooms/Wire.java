@@ -63,8 +63,8 @@ final class Wire {
     /**
      * A positive 32-bit id from the path, the one place every path id of the dialect is read: written the one way an
      * id is written ({@link Digits#id}: ASCII digits, no sign, no space, no leading zero), as an {@code accountId} is
-     * taken only as a GUID's one form, so that each object has one path; anything else is a 400 {@code INVALID_ID}
-     * naming the parameter.
+     * taken only as a GUID; anything else is a 400 {@code INVALID_ID} naming the parameter. (A path may still end
+     * with {@code /} and write the GUID's hex digits in either case, as clients of Rooms may send them.)
      */
     static int pathId(Context ctx, String param) {
         String raw = ctx.pathParam(param);
@@ -268,35 +268,42 @@ final class Wire {
         return Fields.of(bytes);
     }
 
-    /** A required or optional 32-bit id in a body. */
+    /**
+     * A required or optional 32-bit id in a body: every id a body carries (a role, an owner, an office, a region, a
+     * template) is read here, so that each out of range (0, a negative number, beyond 2^31-1) is refused alike, "must
+     * be between 1 and 2147483647", before any is looked up among the account's.
+     */
     static Integer id(Fields f, String name, boolean required) {
         Long v = f.integer(name, required, 1, Integer.MAX_VALUE);
         return v == null ? null : v.intValue();
     }
 
-    /** An optional 32-bit integer in a body, any sign: office ids, checked against the account's offices later. */
-    static Integer integer(Fields f, String name) {
-        Long v = f.integer(name, false, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        return v == null ? null : v.intValue();
-    }
-
-    static List<Integer> integers(Fields f, String name) {
+    /**
+     * An optional array of 32-bit ids in a body (a user's {@code offices} or {@code regions}), each in the range
+     * {@link #id} reads; absent or JSON null is empty. A repeated id is refused: a user's offices and regions are
+     * sets, so a repeated one is a mistake, not a second membership.
+     */
+    static List<Integer> ids(Fields f, String name) {
         JsonNode v = f.node().get(name);
         List<Integer> out = new ArrayList<>();
         if (v == null || v.isNull()) {
             return out;
         }
         if (!v.isArray()) {
-            f.error(name, "must be an array of integers");
+            f.error(name, "must be an array of ids");
             return out;
         }
         for (JsonNode item : v) {
-            if (!item.isIntegralNumber() || !item.canConvertToInt()) {
-                f.error(name, "must be an array of 32-bit integers");
+            if (!item.isIntegralNumber()) {
+                f.error(name, "must be an array of ids, integers between 1 and " + Integer.MAX_VALUE);
+                return out;
+            }
+            if (!item.canConvertToInt() || item.intValue() < 1) {
+                f.error(name, "must be between 1 and " + Integer.MAX_VALUE + ", got "
+                        + Fields.abbreviate(item.bigIntegerValue().toString()));
                 return out;
             }
             if (out.contains(item.intValue())) {
-                // a user's offices and regions are sets: a repeated id is a mistake, not a second membership
                 f.error(name, "must not repeat an id; " + item.intValue() + " is given twice");
                 return out;
             }

@@ -254,6 +254,26 @@ class RoomsFieldDataIT {
     }
 
     /**
+     * A new room's field data over the bound is refused naming the field as the request sent it,
+     * {@code fieldData.data} (as a number too long written out is named {@code fieldData.data.n}), and as the room it
+     * would be, not as a change: it once said "data: …; with this change it would hold 70010".
+     */
+    @Test
+    void fieldData_overTheBound_atCreation_namesFieldDataData_andNoChange() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        long before = node.appliedRevision();
+        Http.Res refused = a.admin.post(a.base + "/rooms", Map.of("name", "fd2", "roleId", a.defaultAdminRole(),
+                "fieldData", Map.of("data", Map.of("big", "x".repeat(70_000)))));
+        error(refused, 400, "INVALID_INPUT", "fieldData.data: a room's field data may hold at most 65536 bytes of "
+                + "JSON; this room's would hold 70010");
+        assertThat(refused.get("message").stringValue()).doesNotContain("change");
+        assertThat(node.appliedRevision()).as("no room created").isEqualTo(before);
+        Http.Res number = a.admin.raw("POST", a.base + "/rooms", "{\"name\": \"fd3\", \"roleId\": "
+                + a.defaultAdminRole() + ", \"fieldData\": {\"data\": {\"n\": 1e1000}}}", "application/json");
+        error(number, 400, "INVALID_INPUT", "fieldData.data.n");
+    }
+
+    /**
      * The bound counts the JSON as the dialect answers it, written compactly: PostgreSQL's text of the same value
      * spaces every element ({@code [1, 1, …]}), which once refused 60 KB of ones as 90 KB, at creation too.
      */

@@ -149,6 +149,43 @@ class RoomsOfficesIT {
         assertThat(a.admin.get(a.base + "/users").get("totalRowCount").intValue()).as("nobody was invited").isEqualTo(2);
     }
 
+    /**
+     * Every office and region id a body carries is an id, refused out of range with the one range message whatever
+     * the call: a room's {@code officeId}, a user's {@code defaultOfficeId} (invitation and update), an invitee's
+     * {@code offices} and {@code regions}, as {@code add_to_office}'s {@code officeId} and an office's
+     * {@code regionId} always were. Before, 0 and -1 answered "no office 0 exists here; create offices first", and
+     * 2147483648 "must be between -2147483648 and 2147483647".
+     */
+    @Test
+    void officeAndRegionIdsInBodies_outOfRange_areRefusedAsIds_everywhere() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int bob = a.user("Bob", agent, "Contributor");
+        long before = node.appliedRevision();
+        String range = "must be between 1 and 2147483647, got ";
+        for (long bad : List.of(0L, -1L, 2147483648L)) {
+            error(a.admin.put(a.base + "/users/" + bob, Map.of("defaultOfficeId", bad)), 400, "INVALID_INPUT",
+                    "defaultOfficeId: " + range + bad);
+            error(a.admin.post(a.base + "/rooms", Map.of("name", "o", "roleId", a.defaultAdminRole(), "officeId",
+                    bad)), 400, "INVALID_INPUT", "officeId: " + range + bad);
+            error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Contributor")
+                    .with("defaultOfficeId", bad)), 400, "INVALID_INPUT", "defaultOfficeId: " + range + bad);
+            error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Office")
+                    .with("offices", List.of(a.office, bad))), 400, "INVALID_INPUT", "offices: " + range + bad);
+            error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Region")
+                    .with("regions", List.of(bad))), 400, "INVALID_INPUT", "regions: " + range + bad);
+            error(a.admin.post(a.base + "/users/" + bob + "/add_to_office", Map.of("officeId", bad)), 400,
+                    "INVALID_INPUT", "officeId: " + range + bad);
+            error(a.admin.post(a.base + "/users/" + bob + "/add_to_region", Map.of("regionId", bad)), 400,
+                    "INVALID_INPUT", "regionId: " + range + bad);
+            error(a.admin.post(a.base + "/offices", Map.of("name", "O", "regionId", bad)), 400, "INVALID_INPUT",
+                    "regionId: " + range + bad);
+        }
+        error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("x", agent, "Office")
+                .with("offices", List.of(-5))), 400, "INVALID_INPUT", "offices: " + range + "-5");
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
+    }
+
     @Test
     void officesAndRegionsInUse_cannotBeDeleted() {
         RoomsAccount a = new RoomsAccount(node, fx);

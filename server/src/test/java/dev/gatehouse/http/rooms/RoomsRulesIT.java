@@ -112,8 +112,10 @@ class RoomsRulesIT {
         a.admin.post(a.base + "/rooms/" + room + "/users/" + carl + "/revoke_access", Map.of());
         error(a.admin.delete(a.base + "/roles/" + buyer), 409, "ROLE_IN_USE", "role " + buyer + " is held by 2 room "
                 + "users and 1 room user whose access is revoked (it comes back on restore); give those room users "
-                + "another room role (PUT …/rooms/{roomId}/users/{userId}) and restore or remove the room user whose "
-                + "access is revoked first");
+                + "another room role (PUT …/rooms/{roomId}/users/{userId}) and restore the access of the room user "
+                + "whose access is revoked (POST …/rooms/{roomId}/users/{userId}/restore_access) and give it another "
+                + "room role, or remove that user (native API: DELETE /v1/orgs/{org}/members/{member}, which also "
+                + "takes it out of its rooms) first");
         error(a.admin.put(a.base + "/roles/" + buyer, Map.of("isExternal", false)), 409, "ROLE_IN_USE",
                 "role " + buyer + " cannot change between internal and external while held by 2 room users and 1 room "
                         + "user whose access is revoked");
@@ -506,9 +508,35 @@ class RoomsRulesIT {
         a.admin.post(a.base + "/users/" + bobId + "/unlock", Map.of());
         error(bob.get(a.base + "/roles"), 401, "KEY_REVOKED");
         assertThat(a.as(bobId).get(a.base + "/roles").status()).as("a key issued after the unlock").isEqualTo(200);
-        error(a.admin.post(a.base + "/users/" + a.org.adminId() + "/lock", Map.of("reason", "me")), 409,
-                "LAST_ROLE_MANAGER");
-        error(a.admin.delete(a.base + "/users/" + a.org.adminId()), 409, "LAST_ROLE_MANAGER");
+        // Rooms locks a user where Gatehouse deactivates a member: the refusal says "locked", never "deactivated"
+        Http.Res lock = a.admin.post(a.base + "/users/" + a.org.adminId() + "/lock", Map.of("reason", "me"));
+        error(lock, 409, "LAST_ROLE_MANAGER", "user " + a.org.adminId() + " is the last active user of account "
+                + a.org.accountId(), "it cannot be locked");
+        assertThat(lock.get("message").stringValue()).doesNotContain("deactivated", "member");
+        error(a.admin.delete(a.base + "/users/" + a.org.adminId()), 409, "LAST_ROLE_MANAGER", "cannot be removed");
+    }
+
+    /**
+     * The gate of acting on a user names the user's access level as the user's: "adding a user to an office with
+     * access level Contributor" once read as the office's level.
+     */
+    @Test
+    void addingAUserToAnOffice_refused_namesTheUsersAccessLevel_asTheUsers() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int bob = a.user("Bob", agent, "Contributor");
+        Http cal = a.as(a.user("Cal", agent, "Company"));
+        Http dee = a.as(a.user("Dee", agent, "Contributor"));
+        Http.Res unpermitted = cal.post(a.base + "/users/" + bob + "/add_to_office", Map.of("officeId", a.office));
+        error(unpermitted, 403, "PERMISSION_REQUIRED", "adding a user to an office (the user's access level: "
+                + "Contributor) needs \"canManageMemberLowerAccessLevel\"");
+        Http.Res above = dee.post(a.base + "/users/" + a.org.adminId() + "/add_to_office", Map.of("officeId",
+                a.office));
+        error(above, 403, "ACCESS_LEVEL_TOO_HIGH", "adding a user to an office: the user's access level Admin is "
+                + "above the caller's own access level Contributor");
+        for (Http.Res refused : List.of(unpermitted, above)) {
+            assertThat(refused.get("message").stringValue()).doesNotContain("office with access level");
+        }
     }
 
     /**

@@ -56,6 +56,24 @@ class RoomsWireIT {
                 .isEqualTo(200);
     }
 
+    /**
+     * What rooms.md tells a gateway in front of the API: an object has more than one path, one ending with {@code /}
+     * and one writing the accountId's hex digits in upper case, so a rule must match both.
+     */
+    @Test
+    void aPath_mayEndWithASlash_andWriteTheAccountIdInEitherCase() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int role = a.defaultAdminRole();
+        String upper = a.base.replace(a.org.accountId(), a.org.accountId().toUpperCase(java.util.Locale.ROOT));
+        assertThat(upper).isNotEqualTo(a.base);
+        for (String path : List.of(a.base + "/roles/" + role + "/", upper + "/roles/" + role,
+                upper + "/roles/" + role + "/")) {
+            Http.Res res = a.admin.get(path);
+            assertThat(res.status()).as("%s: %s", path, res).isEqualTo(200);
+            assertThat(res.get("roleId").intValue()).isEqualTo(role);
+        }
+    }
+
     @Test
     void jsonBodies_areReadUnderEveryJsonContentType() {
         RoomsAccount a = new RoomsAccount(node, fx);
