@@ -132,7 +132,7 @@ final class ChunkWriter {
         this.counts = counts;
         this.origins = RoomsLines.applies(model) ? new ImportOrigins(tx, orgId) : null;
         this.roomsLines = origins == null ? null : new RoomsLines(services, tx, () -> this.caller, model, orgId, origins,
-                this::existingMember, (ref, field) -> rolesById.get(roleId(ref, field)));
+                this::existingMember, (ref, field) -> rolesById.get(roleId(ref, field)), rolesById::get);
     }
 
     void write(List<ImportLine> lines) {

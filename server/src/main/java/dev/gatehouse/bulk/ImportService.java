@@ -9,6 +9,7 @@ import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InternalErrorException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.RequestTimeoutException;
+import dev.gatehouse.error.TooLargeException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.model.Management;
 import dev.gatehouse.model.PermissionModel;
@@ -53,7 +54,10 @@ import org.slf4j.MDC;
  * nothing, a rule of the caller's own request, a limit, the body ending inside it, the line limit — stops the
  * import: its chunk changes nothing, earlier chunks stay committed, and the failure
  * ({@link ImportFailedException}) names the line, the reason its own request would have been given, and
- * {@code committed_lines}, the last line committed. Sending the same body again with
+ * {@code committed_lines}, the last line committed. Lines are parsed ahead of their writing, but a line failing as it
+ * is read or parsed is reported only once the lines before it in its chunk have been written, in the chunk's
+ * transaction which its failure then rolls back ({@code Run#inOrder}): one of them failing when written is the
+ * failure reported, always the first failing line in the body's order. Sending the same body again with
  * {@code from_line = committed_lines + 1} resumes; since a line that changes nothing records nothing, sending
  * it again from the start converges too. Lines before {@code from_line} are read and skipped unparsed.
  *
@@ -216,15 +220,15 @@ public final class ImportService implements AutoCloseable {
 
     /**
      * Imports {@code body} into the organization; {@code progress} hears after every committed chunk. The
-     * answer's progress is the whole import's. Errors before the first line (the organization, the caller) are
-     * thrown as they are; a failing line as {@link ImportFailedException}, and so is a caller that could write no
-     * line ({@link #requireMayWriteSomeLine}), as its first line's failure.
+     * answer's progress is the whole import's. Errors before the first line (the organization, the caller, a caller
+     * that could write no line: {@link #requireMayWriteSomeLine}) are thrown as they are, before any line is read; a
+     * failing line as {@link ImportFailedException}.
      *
      * @param declaredBytes the body's length as its request declares it, or -1 when it does not
      */
     public ImportProgress run(Principal principal, long orgId, InputStream body, long declaredBytes,
                               ImportOptions options, Consumer<ImportProgress> progress) {
-        requireMayWriteSomeLine(principal, orgId, options.fromLine());
+        requireMayWriteSomeLine(principal, orgId);
         return start(principal, orgId, false, body, declaredBytes, options, progress);
     }
 
@@ -251,8 +255,9 @@ public final class ImportService implements AutoCloseable {
 
     /**
      * Before an organization's import takes the organization's place ({@link #awaitOrganization}) or a place of the
-     * node: 404 unless the organization exists, the caller's refusal unless it may read there, and 403
-     * {@code permission_required}, as a failure of its first line ({@code firstLine}) with nothing committed, unless
+     * node, before any line is read: 404 unless the organization exists, the caller's refusal unless it may read
+     * there, and 403 {@code permission_required}, as every other write route refuses a caller without the permission
+     * (not a failure of a line: no line is read, and a resume would meet it again at whatever line it starts), unless
      * the caller could write some line — a service key, a member whose company role or grants hold
      * the model's management permission of roles or of members, or one the model's assignment rules let manage
      * assignments ({@link AssignmentRules#requireMayManage}: the model's management permission of assignments, or
@@ -260,7 +265,7 @@ public final class ImportService implements AutoCloseable {
      * only keeps a caller whose every line would be refused from holding the organization's imports up while its
      * body arrives.
      */
-    private void requireMayWriteSomeLine(Principal principal, long orgId, long firstLine) {
+    private void requireMayWriteSomeLine(Principal principal, long orgId) {
         GatehouseException refused = services.access().read(principal, orgId, (h, caller) -> {
             PermissionModel model = services.orgModels().model(h, orgId);
             Management manage = model.management();
@@ -282,8 +287,7 @@ public final class ImportService implements AutoCloseable {
             }
         });
         if (refused != null) {
-            throw new ImportFailedException(firstLine, refused, new ImportProgress(0, firstLine - 1, 0, 0, 0,
-                    new ImportCounts(), null));
+            throw refused;
         }
     }
 
@@ -405,7 +409,7 @@ public final class ImportService implements AutoCloseable {
             long chunkBytes = 0;
             try {
                 LineReader.Line line;
-                while ((line = reader.next()) != null) {
+                while ((line = next()) != null) {
                     requireNodeRunning(lastLine);
                     lastLine = line.number();
                     arrived(line);
@@ -425,7 +429,7 @@ public final class ImportService implements AutoCloseable {
                     if (line.blank()) {
                         continue;
                     }
-                    chunk.add(parse(line));
+                    chunk.add(parseInOrder(line));
                     chunkBytes += line.bytes().length;
                     if (chunk.size() >= options.chunkLines() || chunkBytes >= CHUNK_BYTES) {
                         commit(chunk, lastLine);
@@ -571,6 +575,41 @@ public final class ImportService implements AutoCloseable {
             settle();
         }
 
+        /** The next line read, or null at the body's end; a line too long fails in order ({@link #inOrder}). */
+        private LineReader.Line next() throws IOException {
+            try {
+                return reader.next();
+            } catch (LineFailure failure) {
+                throw failure.reason() instanceof TooLargeException ? inOrder(failure) : failure;
+            }
+        }
+
+        /** The line parsed; a line that is not a valid one fails in order ({@link #inOrder}). */
+        private ImportLine parseInOrder(LineReader.Line line) {
+            try {
+                return parse(line);
+            } catch (LineFailure failure) {
+                throw inOrder(failure);
+            }
+        }
+
+        /**
+         * A line's own failure found as it is read or parsed ({@code failure}), reported in the body's order: the lines
+         * of its chunk before it, parsed ahead of their writing, are written first, in the chunk's transaction, which
+         * {@code failure} then ends and rolls back — so that one of them failing when written, an earlier line, is the
+         * failure thrown (as {@link #takeIn} throws it), with its chunk changing nothing, as the class comment says.
+         * Returns {@code failure} when no line precedes it in its chunk.
+         */
+        private LineFailure inOrder(LineFailure failure) {
+            if (chunk.isEmpty()) {
+                return failure;
+            }
+            commit(chunk, failure.line(), failure);
+            takeIn();
+            throw new IllegalStateException("a chunk ending with the failure of line " + failure.line()
+                    + " was written without it");
+        }
+
         private ImportLine parse(LineReader.Line line) {
             ImportLine parsed;
             try {
@@ -611,9 +650,14 @@ public final class ImportService implements AutoCloseable {
          * node stops.
          */
         private void commit(List<ImportLine> chunk, long lastLine) {
+            commit(chunk, lastLine, null);
+        }
+
+        /** {@link #commit(List, long)}, the chunk ending with {@code failing} when not null ({@link #inOrder}). */
+        private void commit(List<ImportLine> chunk, long lastLine, LineFailure failing) {
             requireNodeRunning(lastLine);
             takeIn();
-            Writing next = new Writing(List.copyOf(chunk), lastLine, applied, orgId, assignmentsNew);
+            Writing next = new Writing(List.copyOf(chunk), lastLine, applied, orgId, assignmentsNew, failing);
             if (writer == null) {
                 next.done.complete(next.write());
             } else {
@@ -673,6 +717,8 @@ public final class ImportService implements AutoCloseable {
 
             final List<ImportLine> lines;
             final long lastLine;
+            /** The failure of the line after {@link #lines}, which ends the chunk once they are written (null: none). */
+            final LineFailure failing;
             final ImportCounts counts = new ImportCounts();
             final CompletableFuture<Written<Void>> done = new CompletableFuture<>();
             /** This node's applying of the chunks before this one. */
@@ -691,8 +737,9 @@ public final class ImportService implements AutoCloseable {
             CompletableFuture<Void> applied;
 
             Writing(List<ImportLine> lines, long lastLine, CompletableFuture<Void> before, long orgId,
-                    boolean assignmentsNew) {
+                    boolean assignmentsNew, LineFailure failing) {
                 this.lines = lines;
+                this.failing = failing;
                 this.orgIdBefore = orgId;
                 this.orgIdAfter = orgId;
                 this.lastLine = lastLine;
@@ -718,6 +765,7 @@ public final class ImportService implements AutoCloseable {
                             assignmentsNew, null);
                     ChunkWriter.announce(tx, lines, List.of());
                     chunk.write(lines);
+                    requireNotFailing();
                     resolved = chunk.resolved();
                     assignmentsNewAfter = chunk.assignmentsNew();
                     return null;
@@ -739,6 +787,13 @@ public final class ImportService implements AutoCloseable {
                 }
             }
 
+            /** Ends the chunk's transaction, rolling it back, with the failure of the line after its lines, if any. */
+            private void requireNotFailing() {
+                if (failing != null) {
+                    throw failing;
+                }
+            }
+
             /** A deployment's chunk: in a transaction of its own, whatever its size ({@link SectionWriter}). */
             private Written<Void> writeSections() {
                 try {
@@ -747,6 +802,7 @@ public final class ImportService implements AutoCloseable {
                                 SectionWriter sections = new SectionWriter(services, tx, caller, counts, orgIdBefore,
                                         assignmentsNew);
                                 sections.write(lines);
+                                requireNotFailing();
                                 created = List.copyOf(sections.created());
                                 orgIdAfter = sections.orgId();
                                 assignmentsNewAfter = sections.assignmentsNew();

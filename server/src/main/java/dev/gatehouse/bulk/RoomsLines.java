@@ -2,11 +2,14 @@ package dev.gatehouse.bulk;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.assignment.AssignmentBatch;
+import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.assignment.HolderVisibility;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.office.Office;
 import dev.gatehouse.office.OfficeFields;
@@ -30,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
@@ -47,7 +51,8 @@ import java.util.function.ToIntFunction;
  * copy's work, not a member's. They are still states the Rooms API makes: in a v5 company a profile's access level is
  * one its member's role can be at ({@link AccessLevel#classicFor}). A service key's assignment lines on rooms carry a
  * room user's revocation as the Rooms API ties it to its role: one whose end has passed revokes access as of that end
- * ({@link #roomUser}, {@link #ended}). Not thread-safe; lives for one chunk.
+ * ({@link #roomUser}, {@link #ended}); any key's such line for a user revoked there gives nothing
+ * ({@link #revokedByItsEnd}). Not thread-safe; lives for one chunk.
  */
 final class RoomsLines {
 
@@ -64,12 +69,17 @@ final class RoomsLines {
     private final BiFunction<String, String, Member> member;
     /** The role a reference names, by the field of the line naming it: a 400 naming that field when there is none. */
     private final BiFunction<ImportLine.RoleRef, String, Role> role;
+    /** A role of the organization by id, as the chunk's lines left it (null: none). */
+    private final LongFunction<Role> roleById;
+    private final AssignmentService assignments;
+    /** Which room users a member key sees ({@link #revokedByItsEnd}). */
+    private final HolderVisibility holders;
     /** The chunk's assignment lines on rooms whose end has passed, by exported room and user id ({@link #prefetch}). */
     private final Map<String, ImportLine.Assignment> endedRoles = new HashMap<>();
 
     RoomsLines(BulkServices services, Tx tx, Supplier<Caller> caller, PermissionModel model, long orgId,
                ImportOrigins origins, BiFunction<String, String, Member> member,
-               BiFunction<ImportLine.RoleRef, String, Role> role) {
+               BiFunction<ImportLine.RoleRef, String, Role> role, LongFunction<Role> roleById) {
         this.tx = tx;
         this.caller = caller;
         this.model = model;
@@ -79,6 +89,9 @@ final class RoomsLines {
         this.rooms = new RoomImports(services.assignments());
         this.member = member;
         this.role = role;
+        this.roleById = roleById;
+        this.assignments = services.assignments();
+        this.holders = new HolderVisibility(assignments.rules());
     }
 
     /** Whether the organization's model has the Rooms dialect's objects. */
@@ -168,7 +181,19 @@ final class RoomsLines {
         return ImportCounts.Outcome.CREATED;
     }
 
+    /**
+     * A room user's row. One revoking access as of a date after the write's time is refused (400 naming
+     * {@code revoked_at}): no Rooms request makes it — a revocation scheduled for a later date leaves the user its
+     * role until then, which an export carries as its assignment line's {@code expires_at} and a {@code room_user}
+     * line without {@code revoked_role} — and storing it would revoke the user now, as of a date to come.
+     */
     private ImportCounts.Outcome roomUser(ImportLine.RoomUser line) {
+        if (line.revokedAt() != null && SqlTime.micros(line.revokedAt()).isAfter(tx.now())) {
+            throw InvalidInputException.field("revoked_at", "is after now (" + tx.now() + "), got " + line.revokedAt()
+                    + ": a revocation scheduled for a later date leaves the user its role until then; send the "
+                    + "room_user line without revoked_role and the role's assignment line with that date as its "
+                    + "expires_at");
+        }
         Room room = rooms.room(tx.handle(), orgId, origins.local("room", line.roomId())).orElseThrow(() ->
                 new NotFoundException("room_not_found", "room " + line.roomId() + " not found; a room line "
                         + "creates it first"));
@@ -228,18 +253,32 @@ final class RoomsLines {
     }
 
     /**
-     * Whether a service key's assignment line is on a room, has an end that has passed, and names a user whose access
-     * to the room is revoked — the revocation that end made, in the organization exported or by the line's
-     * {@code room_user} line before it ({@link #roomUser}): such a line is counted {@code unchanged} and given to no
-     * batch, which would refuse a role for a revoked user (409 {@code room_access_revoked}) although the line gives
-     * none. A member key's line is judged as its request is.
+     * Whether an assignment line is on a room, has an end that has passed, and names a user whose access to the room
+     * is revoked — the revocation that end made, in the organization exported or by the line's {@code room_user} line
+     * before it ({@link #roomUser}): such a line is counted {@code unchanged} and given to no batch, which would refuse
+     * a role for a revoked user (409 {@code room_access_revoked}) although the line gives none. So for a member key
+     * too, where it sees the room and the user's revocation there; else its line is judged as its request is, which
+     * answers a room it does not see as one that does not exist, and a revoked user it may not see there as a user
+     * not in the room.
      */
     boolean revokedByItsEnd(AssignmentBatch.Wanted wanted) {
         int roomId = roomId(wanted);
-        return roomId > 0 && caller.get().isService() && wanted.expiresAt() != null
-                && !SqlTime.micros(wanted.expiresAt()).isAfter(tx.now())
-                && rooms.room(tx.handle(), orgId, roomId).isPresent()
-                && rooms.revoked(tx.handle(), orgId, roomId, wanted.member().id());
+        if (roomId <= 0 || wanted.expiresAt() == null || SqlTime.micros(wanted.expiresAt()).isAfter(tx.now())
+                || rooms.room(tx.handle(), orgId, roomId).isEmpty()
+                || !rooms.revoked(tx.handle(), orgId, roomId, wanted.member().id())) {
+            return false;
+        }
+        Caller importing = caller.get();
+        if (importing.isService()) {
+            return true;
+        }
+        ResourceType type = model.resourceType(Room.RESOURCE_TYPE).orElseThrow();
+        return assignments.sees(tx.handle(), importing, orgId, Room.RESOURCE_TYPE, wanted.resourceId())
+                && holders.sees(tx.handle(), importing, model, type, wanted.resourceId(), wanted.member().id(), () -> {
+                    Long kept = assignments.rules().keptRole(tx.handle(), model, orgId, type, wanted.resourceId(),
+                            wanted.member().id());
+                    return kept == null ? null : roleById.apply(kept);
+                });
     }
 
     /** The room an assignment is on, else 0. */

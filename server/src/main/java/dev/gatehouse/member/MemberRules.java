@@ -52,10 +52,11 @@ public interface MemberRules {
     }
 
     /**
-     * 403 unless {@code caller} may have the roles {@code member} holds on resources count again by reactivating it,
-     * beyond what the member service asks of every model (that each grants nothing beyond the caller); asked inside
-     * the reactivating transaction, before the member changes; by default nothing more. The {@code rooms_v5} model
-     * revives a role on the company, a region or an office only by a caller that manages that place.
+     * 403 unless {@code caller} may have the roles {@code member} holds on resources count again by reactivating it
+     * (or count by accepting its invitation, or by unlocking a Pending Rooms user), beyond what the member service asks
+     * of every model (that each grants nothing beyond the caller); asked inside the activating transaction, before the
+     * member changes; by default nothing more. The {@code rooms_v5} model revives a role on the company, a region or an
+     * office only by a caller that manages that place.
      */
     default void requireMayReactivate(Handle h, Caller caller, PermissionModel model, Member member) {
     }

@@ -37,7 +37,7 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * member holding such (its role, its grants: {@link Access#requireNotAbove}); the last active member able to
  * manage roles cannot be demoted, deactivated or removed; deactivating a member revokes its keys, and
  * reactivating it does not revive them; a member may be added {@code invited} (no access until its invitation is
- * {@link #accept accepted}, and never invited again); updates honour the expected version.
+ * {@link #accept accepted}, judged as reactivating it, and never invited again); updates honour the expected version.
  *
  * <p>Reads: an external member sees only itself (others look nonexistent); internal members see the whole
  * directory. Members are named by {@link MemberRef}. Thread-safe.
@@ -231,8 +231,9 @@ public final class MemberService {
             access.requireNoEscalationGrants(h, caller, model, orgId, current.id(),
                     current.active() && Access.takesGrants(model, from), to.systemKey());
         }
-        if (activated && Member.DEACTIVATED.equals(current.status())) {
-            // an external member too, which holds no company role, only roles on resources
+        if (activated) {
+            // reactivating it, or accepting its invitation for it: its roles on resources count from now on, so the
+            // caller gives them out (an external member too, which holds no company role, only roles on resources)
             requireMayReactivateOnResources(h, caller, model, orgId, current);
         }
         if (Member.INVITED.equals(status) && !current.invited()) {
@@ -281,7 +282,9 @@ public final class MemberService {
 
     /**
      * Marks an invited member's invitation accepted: it becomes active (an {@code activated} change) and from then
-     * on acts and is allowed what its roles grant. Gated like any change of the member. Accepting for an active
+     * on acts and is allowed what its roles grant. Gated like any change of the member, and judged as reactivating it
+     * is ({@link #requireMayReactivate}): its company role and the roles it holds on resources count from then on, so
+     * the caller must be able to give each of them (403 {@code privilege_escalation}). Accepting for an active
      * member changes nothing (an invitation accepted twice); a deactivated one is a 409 {@code member_not_invited}, and
      * one its model's rules hold back (a locked Pending Rooms user) the 409 they give. With {@code expectedVersion}
      * (not null) only while the member is at that version, as every change of it.
@@ -451,21 +454,22 @@ public final class MemberService {
     /**
      * Judges letting a member count again that its model holds back without deactivating it — Rooms' unlock of a
      * Pending user locked out, which stays invited — by every rule of reactivating a deactivated one: the lock stopped
-     * its roles on resources as a deactivation would, and they count once its invitation is accepted, which is not
-     * judged so. {@code gated} is the member the calling service's gate let through ({@link #requireMayChange}).
+     * its roles on resources as a deactivation would, and they count once its invitation is accepted (judged so again
+     * then, by whoever accepts it). {@code gated} is the member the calling service's gate let through
+     * ({@link #requireMayChange}).
      */
     public void requireMayReactivate(Handle h, Caller caller, PermissionModel model, long orgId, Changeable gated) {
         requireMayReactivateOnResources(h, caller, model, orgId, gated.member());
     }
 
     /**
-     * Reactivating a member makes the roles it holds on resources count again, which deactivating it had stopped:
-     * the caller must hold all each of them grants, as for giving it (a member manager could otherwise revive a
-     * resource role it could never hand out), and the model may say where the caller may give them back
-     * ({@link MemberRules#requireMayReactivate}: on {@code rooms_v5}, a Manager's reach only in places the caller
-     * manages). Accepting an invitation is not judged so: the roles an invited member holds were handed to it by
-     * callers judged then, and never counted and stopped (a Pending Rooms user locked out is judged so when unlocked:
-     * {@link #requireMayReactivate}).
+     * Activating a member — reactivating it, or accepting its invitation — makes the roles it holds on resources count,
+     * which deactivating it had stopped or which never counted yet: the caller must hold all each of them grants, as
+     * for giving it (a member manager could otherwise revive a resource role it could never hand out), and the model
+     * may say where the caller may give them ({@link MemberRules#requireMayReactivate}: on {@code rooms_v5}, a
+     * Manager's reach only in places the caller manages). An invited member's roles were judged when they were given,
+     * but by whoever gave them: the member manager that accepts the invitation is the one that makes them count, as
+     * the one that reactivates a member is (an invited member cannot act, so it never accepts its own invitation).
      */
     private void requireMayReactivateOnResources(Handle h, Caller caller, PermissionModel model, long orgId,
                                                  Member current) {

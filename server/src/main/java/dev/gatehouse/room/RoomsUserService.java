@@ -15,6 +15,7 @@ import dev.gatehouse.member.MemberRules;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.office.ClassicHierarchy;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
@@ -231,9 +232,12 @@ public final class RoomsUserService {
      * {@code rooms_profile} change of {@code invited_at}), for the product to act on. Gated like inviting a user
      * of its access level, through the member gate every other write on a user passes
      * ({@link MemberService#requireMay} with {@link MemberRules.Action#ADD}): so a user holding what the caller does
-     * not is a 403 {@code privilege_escalation} here as for a lock or an update, as inviting it with its role would be;
-     * a user that has accepted its invitation is a 409 {@code user_not_pending}, and a Pending user who is locked a
-     * 409 {@code user_locked}, changing nothing: its invitation could not be accepted until it is unlocked.
+     * not is a 403 {@code privilege_escalation} here as for a lock or an update, as inviting it with its role would be,
+     * and so is, on a v5 company, a user whose reach is in a place the caller does not manage, as inviting it there
+     * would be ({@link ClassicHierarchy#requireManagesReach}: an Office Manager re-invites a Manager of its own
+     * office, not another office's); a user that has accepted its invitation is a 409 {@code user_not_pending}, and a
+     * Pending user who is locked a 409 {@code user_locked}, changing nothing: its invitation could not be accepted
+     * until it is unlocked.
      */
     public Written<RoomsUser> reinvite(Principal principal, long orgId, long memberId) {
         return access.write(principal, orgId, (tx, caller) -> {
@@ -241,6 +245,7 @@ public final class RoomsUserService {
             RoomsUser current = find(h, caller, orgId, memberId);
             PermissionModel model = orgModels.model(h, orgId);
             requireMay(h, caller, orgId, MemberRules.Action.ADD, current, "re-inviting a user");
+            ClassicHierarchy.requireManagesReach(h, caller, model, current.member(), "would be offered again");
             if (!current.member().invited()) {
                 throw new ConflictException("user_not_pending", "user " + memberId + " is not pending: its invitation "
                         + "was accepted (or it never had one), so there is nothing to send again");

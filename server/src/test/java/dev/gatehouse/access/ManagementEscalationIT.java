@@ -372,4 +372,46 @@ class ManagementEscalationIT {
         assertThat(node.service().get(docs.path() + "/members/" + guest).get("status").stringValue())
                 .isEqualTo("deactivated");
     }
+
+    /**
+     * Accepting an invitation is where the roles the member holds on resources start to count, so the caller that
+     * accepts it gives them out, as one reactivating a member does: a member manager accepted (through accept and
+     * PATCH alike) the invitation of a member holding a role on a resource that grants what the manager lacks.
+     */
+    @Test
+    void acceptingAnInvitation_needsTheRolesOnResourcesItMakesCount() {
+        var docs = fx.org("docs");
+        long manager = fx.role(docs, Map.of("name", "Doc manager", "permissions", List.of("members.manage", "doc.read",
+                "records.all")));
+        Http key = fx.keyFor(docs, fx.member(docs, "dm", manager));
+        long reader = fx.role(docs, Map.of("name", "Doc reader", "permissions", List.of("doc.read", "records.all")));
+        long deleter = fx.role(docs, Map.of("name", "Doc deleter", "permissions", List.of("doc.read", "doc.delete",
+                "records.all")));
+        long deleting = invitedHolding(docs, "deleting", reader, deleter);
+        long reading = invitedHolding(docs, "reading", reader, reader);
+        String member = docs.path() + "/members/" + deleting;
+
+        for (Http.Res refused : List.of(key.post(member + "/accept", Map.of()),
+                key.patch(member, Map.of("status", "active")))) {
+            assertThat(refused.status()).as("%s", refused).isEqualTo(403);
+            assertThat(refused.get("code").stringValue()).isEqualTo("privilege_escalation");
+            assertThat(refused.get("detail").stringValue()).contains("Doc deleter", "doc.delete");
+        }
+        assertThat(node.service().get(member).get("status").stringValue()).isEqualTo("invited");
+
+        Http.Res within = key.post(docs.path() + "/members/" + reading + "/accept", Map.of());
+        assertThat(within.status()).as("roles within the caller's reach: %s", within).isEqualTo(200);
+        assertThat(node.service().post(member + "/accept", Map.of()).status()).as("a service key may").isEqualTo(200);
+    }
+
+    /** Adds an invited member of company role {@code roleId} holding {@code onDoc} on doc d1; returns its id. */
+    private long invitedHolding(Fixtures.Org org, String userId, long roleId, long onDoc) {
+        Http.Res added = node.service().post(org.path() + "/members", Map.of("user_id", userId, "email",
+                userId + "@example.com", "role_id", roleId, "status", "invited"));
+        assertThat(added.status()).as("%s", added).isEqualTo(201);
+        long id = added.get("id").longValue();
+        assertThat(node.service().put(org.path() + "/resources/doc/d1/assignments/" + id, Map.of("role_id", onDoc))
+                .status()).isIn(200, 201);
+        return id;
+    }
 }

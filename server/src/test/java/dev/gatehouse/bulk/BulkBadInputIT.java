@@ -112,6 +112,47 @@ class BulkBadInputIT {
         check(body, code, line);
     }
 
+    /**
+     * A line failing when written (a role that resolves to nothing) before a line failing when parsed (an unknown
+     * field, a refused resource id) is the failure reported — the first in the file's order, however far the parsing
+     * ran ahead of the writing —, with the chunks before its chunk committed and its own rolled back, as the answer
+     * says: resuming from {@code resume_from_line} meets it again. Before, the later line's parse failure was
+     * reported, the earlier line never written. A small import writes its chunks on the calling thread, a long one
+     * (its body here led by blank lines) on a writer of its own.
+     */
+    @Test
+    void aLineFailingWhenWritten_isReportedBeforeALaterLineFailingWhenParsed() {
+        String unknownField = line("type", "group", "name", "X", "colour", "red");
+        String refusedId = Bulk.assignment("doc", "a/../b", "u1", "Fine");
+        for (int blank : List.of(0, 270_000)) {
+            for (String parsedBadly : List.of(unknownField, refusedId)) {
+                for (String query : List.of("", "chunk_lines=2")) {
+                    Fixtures.Org org = fx.org("docs");
+                    String body = "\n".repeat(blank) + String.join("\n", FIRST, line("type", "group", "name", "Kept"),
+                            line("type", "group", "name", "Rolled back"), Bulk.member("u1", "Nope"), parsedBadly)
+                            + "\n";
+                    failsAtTheUnknownRole(org, query, body, blank);
+                }
+            }
+        }
+    }
+
+    private static void failsAtTheUnknownRole(Fixtures.Org org, String query, String body, int blank) {
+        Http.Res res = importBody(node.service(), org.id(), query, body);
+        assertThat(res.status()).as("%s %s: %s", blank, query, res).isEqualTo(400);
+        assertThat(res.get("code").stringValue()).isEqualTo("unknown_reference");
+        assertThat(res.get("line").longValue()).isEqualTo(blank + 4);
+        long committed = query.isEmpty() ? 0 : blank + 2;
+        assertThat(res.get("committed_lines").longValue()).isEqualTo(committed);
+        String groups = node.service().get(org.path() + "/groups").body();
+        assertThat(groups).doesNotContain("Rolled back");
+        assertThat(groups.contains("\"Kept\"")).as("%s %s", groups, query).isEqualTo(committed > 0);
+
+        Http.Res resumed = importBody(node.service(), org.id(), "from_line=" + (committed + 1)
+                + (query.isEmpty() ? "" : "&" + query), body);
+        assertThat(resumed.get("line").longValue()).as("%s", resumed).isEqualTo(blank + 4);
+    }
+
     static Stream<Arguments> laterLines() {
         return Stream.of(
                 Arguments.of("unknown resource type", FIRST + "\n" + Bulk.member("u1", "Fine") + "\n"

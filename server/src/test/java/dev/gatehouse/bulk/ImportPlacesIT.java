@@ -158,7 +158,7 @@ class ImportPlacesIT {
 
     /**
      * Only a caller that could write some line takes its organization's place: a member key holding none of the
-     * model's management permissions, its body trickling blank lines, is refused 403 before its first line and holds
+     * model's management permissions, its body trickling blank lines, is refused a plain 403 before any line and holds
      * up no import of its organization meanwhile (two such bodies, each renewed before its deadline, once kept the
      * organization's own imports refused 503 {@code imports_busy}).
      */
@@ -184,10 +184,9 @@ class ImportPlacesIT {
             assertThat(refused.status()).as(refused.body()).isEqualTo(403);
             JsonNode problem = Json.readTree(refused.body());
             assertThat(problem.get("code").stringValue()).isEqualTo("permission_required");
-            assertThat(problem.get("detail").stringValue()).startsWith("line 1: an import writes roles, members or "
+            assertThat(problem.get("detail").stringValue()).startsWith("an import writes roles, members or "
                     + "assignments, which need the permission \"manage_organization\"");
-            assertThat(problem.get("line").longValue()).isEqualTo(1);
-            assertThat(problem.get("committed_lines").longValue()).isZero();
+            assertThat(problem.has("line")).as("a plain 403, no line's failure: %s", problem).isFalse();
         }
         List<JsonNode> after = Bulk.export(node.service(), org.id());
         assertThat(after).hasSize(before.size() + 1); // the service key's role, and nothing of the member's

@@ -555,6 +555,43 @@ class RoomsClassicIT {
         assertThat(a.admin.get(a.base + "/users/" + max).get("status").stringValue()).isEqualTo("Pending");
     }
 
+    /**
+     * Accepting a Pending user's invitation is where its reach starts to count, so it is judged as its unlock is: an
+     * Office Manager granted canManageCompanyMembers accepted (through /v1's accept or PATCH) the invitation of another
+     * office's Manager, whom an Admin had invited, and so gave it reach there that it could not give; and it re-invited
+     * that Manager (204), which inviting it into that office is refused. It accepts and re-invites a Manager of its own
+     * office.
+     */
+    @Test
+    void anOfficeManager_acceptsAndReinvitesAPendingManagerOfItsOwnOffice_notAnotherOfficesOne() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        Http amy = a.as(a.acceptedManager("Amy", "Office", List.of(a.o1), List.of(), "canManageCompanyMembers",
+                "canManageCompanyRooms"));
+        int mo = pendingManager(a, "Mo", a.o1);
+        int max = pendingManager(a, "Max", a.o2);
+        int room = a.room(a.as(a.acceptedAgent("Eve", a.o2)), "In two", a.o2, a.role("Agent"));
+        String member = a.org.path() + "/members/" + max;
+        long before = node.appliedRevision();
+
+        error(amy.post(a.base + "/users/" + max + "/reinvite", Map.of()), 403, "PRIVILEGE_ESCALATION",
+                "does not manage office " + a.o2);
+        for (Http.Res refused : List.of(amy.post(member + "/accept", Map.of()),
+                amy.patch(member, Map.of("status", "active")))) {
+            assertThat(refused.status()).as("%s", refused).isEqualTo(403);
+            assertThat(refused.get("code").stringValue()).isEqualTo("privilege_escalation");
+            assertThat(refused.get("detail").stringValue()).contains("does not manage office " + a.o2);
+        }
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
+        assertThat(node.service().get(member).get("status").stringValue()).isEqualTo("invited");
+        assertThat(a.allowed(max, "canEditAnyRoomRole", room)).isFalse();
+
+        assertThat(amy.post(a.base + "/users/" + mo + "/reinvite", Map.of()).status()).as("its own office's")
+                .isEqualTo(204);
+        assertThat(amy.post(a.org.path() + "/members/" + mo + "/accept", Map.of()).status()).isEqualTo(200);
+        assertThat(a.admin.post(member + "/accept", Map.of()).status()).as("the Admin may").isEqualTo(200);
+        assertThat(a.allowed(max, "canEditAnyRoomRole", room)).isTrue();
+    }
+
     /** Invites (as the admin) a Manager of one office, left Pending; returns its user id. */
     private static int pendingManager(ClassicAccount a, String name, int office) {
         Http.Res invited = a.admin.post(a.base + "/users/invite_classic_manager", a.manager(name, "Office",
