@@ -98,7 +98,8 @@ final class Storage implements AutoCloseable {
 
     /**
      * The pool, which connects once before returning: an external database that does not answer or refuses the
-     * login is a {@link StartupException} naming the URL without its password and the driver's reason.
+     * login is a {@link StartupException} naming the URL without its password and the driver's reason, without a
+     * password of the settings either ({@link DatabaseSettings#redactPasswords}).
      */
     private static Database open(String jdbcUrl, String user, String password, DatabaseSettings settings,
                                  DatabaseHealth health) {
@@ -107,7 +108,7 @@ final class Storage implements AutoCloseable {
         } catch (HikariPool.PoolInitializationException e) {
             String where = settings.embedded() ? "the embedded database" : "the database at "
                     + DatabaseSettings.redact(settings.url()) + (user == null ? "" : " as " + user);
-            throw new StartupException("cannot connect to " + where + ": " + reason(e), e);
+            throw new StartupException("cannot connect to " + where + ": " + settings.redactPasswords(reason(e)), e);
         }
     }
 

@@ -1,6 +1,13 @@
 package dev.gatehouse.store;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where a node keeps its data: an external PostgreSQL ({@code url}), or the embedded one under the data
@@ -9,8 +16,10 @@ import java.net.URI;
  * and how patiently the node checks that the database answers ({@link DatabaseHealth}). Validated here; the
  * messages name the command-line option and never show a password. Immutable.
  *
- * @param url        JDBC ({@code jdbc:postgresql://…}) or libpq-style ({@code postgresql://user:pw@host/db}) URL;
- *                   null (or blank) for the embedded database
+ * @param url        JDBC ({@code jdbc:postgresql://host/db?user=…&password=…}) or libpq-style
+ *                   ({@code postgresql://user:pw@host/db}) URL; null (or blank) for the embedded database. A JDBC URL
+ *                   with {@code user:pw@} before its host is refused: the driver does not read it, but takes it for
+ *                   part of the host name, which its error then shows.
  * @param user       user for {@code url}; null to take it from the URL
  * @param password   password for {@code url}; null to take it from the URL
  * @param poolSize   database connections of this node (2–200)
@@ -45,6 +54,9 @@ public record DatabaseSettings(String url, String user, String password, int poo
 
     public static final int DEFAULT_POOL_SIZE = 8;
 
+    /** A {@code password} parameter of a URL, in any case, its value up to the next parameter. */
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)(password=)[^&]*");
+
     /** The embedded database, 8 connections, durable, write lanes chosen by the pool size. */
     public static final DatabaseSettings EMBEDDED = new DatabaseSettings(null, null, null, DEFAULT_POOL_SIZE, true);
 
@@ -70,6 +82,11 @@ public record DatabaseSettings(String url, String user, String password, int poo
             if (!jdbc.startsWith("jdbc:postgresql://")) {
                 throw new IllegalArgumentException("--database-url must be a PostgreSQL URL (jdbc:postgresql://… or "
                         + "postgresql://…), got " + redact(url));
+            }
+            if (url.startsWith("jdbc:") && userInfoEnd(url) >= 0) {
+                throw new IllegalArgumentException("--database-url must not carry user:password@ in a jdbc: URL, "
+                        + "which the driver does not read: give postgresql://user:password@host/db or "
+                        + "jdbc:postgresql://host/db?user=…&password=…, got " + redact(url));
             }
         }
         if (poolSize < 2 || poolSize > 200) {
@@ -161,9 +178,73 @@ public record DatabaseSettings(String url, String user, String password, int poo
         return url;
     }
 
-    /** The URL without its password, for messages. */
+    /**
+     * The URL without its password, for messages: {@code user:password@} before the host becomes {@code ***@}, and
+     * the value of a {@code password} parameter (in any case, {@code sslpassword} too) {@code ***}.
+     */
     public static String redact(String url) {
-        return url.replaceAll("://[^@/]*@", "://***@").replaceAll("password=[^&]*", "password=***");
+        int userInfoEnd = userInfoEnd(url);
+        String redacted = userInfoEnd < 0 ? url
+                : url.substring(0, url.indexOf("://") + 3) + "***" + url.substring(userInfoEnd);
+        return PASSWORD_PARAMETER.matcher(redacted).replaceAll("$1***");
+    }
+
+    /**
+     * {@code text} (a driver's message) with every password of these settings replaced by {@code ***}: the
+     * {@code password} given beside the URL, the URL's {@code user:password@} and its {@code password} parameters, each
+     * as written and decoded. A driver that took part of the URL for a host name shows it in its message.
+     */
+    public String redactPasswords(String text) {
+        List<String> secrets = new ArrayList<>();
+        if (password != null) {
+            secrets.add(password);
+        }
+        if (url != null) {
+            int userInfoEnd = userInfoEnd(url);
+            if (userInfoEnd >= 0) {
+                String userInfo = url.substring(url.indexOf("://") + 3, userInfoEnd);
+                int colon = userInfo.indexOf(':');
+                if (colon >= 0) {
+                    secrets.add(userInfo.substring(colon + 1));
+                }
+            }
+            Matcher parameter = PASSWORD_PARAMETER.matcher(url);
+            while (parameter.find()) {
+                secrets.add(url.substring(parameter.end(1), parameter.end()));
+            }
+        }
+        List<String> all = new ArrayList<>();
+        for (String secret : secrets) {
+            all.add(secret);
+            try {
+                all.add(URLDecoder.decode(secret, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // not percent-encoded as written: the text as written is masked
+            }
+        }
+        // a longer password first, so that one containing another is masked whole
+        all.sort(Comparator.comparingInt(String::length).reversed());
+        String redacted = text;
+        for (String secret : all) {
+            if (!secret.isEmpty()) {
+                redacted = redacted.replace(secret, "***");
+            }
+        }
+        return redacted;
+    }
+
+    /**
+     * Where the {@code user:password@} of {@code url} ends (at its {@code @}), or -1 when it has none: the last
+     * {@code @} after {@code ://} and before the query ({@code ?}), as a password may hold a {@code /}.
+     */
+    private static int userInfoEnd(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return -1;
+        }
+        int query = url.indexOf('?', scheme);
+        int at = url.lastIndexOf('@', query < 0 ? url.length() - 1 : query - 1);
+        return at > scheme ? at : -1;
     }
 
     @Override

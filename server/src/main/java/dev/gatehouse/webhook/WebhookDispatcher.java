@@ -172,6 +172,8 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
      * next claim first gives back every lease of this node that no worker is busy with (scheduling thread only).
      */
     private boolean leasesUnsure;
+    /** The last scheduling round failed: the next failures are logged at DEBUG (scheduling thread only). */
+    private boolean schedulingFails;
     private long lastPrune;
     private long lastBacklogSample;
 
@@ -241,8 +243,20 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                 claimAndDeliver();
                 pruneDeliveryLog();
                 sampleBacklog();
+                if (schedulingFails) {
+                    schedulingFails = false;
+                    LOG.info("webhook scheduling works again");
+                }
             } catch (RuntimeException e) {
-                LOG.warn("webhook scheduling failed: {}", e.getMessage());
+                // a WARN the first time, a DEBUG each round after it that fails too: a round every poll interval
+                // would otherwise fill the log through an outage of the database
+                if (!schedulingFails) {
+                    LOG.warn("webhook scheduling failed: {}; retrying at least every {} ms", e.getMessage(),
+                            settings.pollInterval().toMillis());
+                } else {
+                    LOG.debug("webhook scheduling still fails: {}", e.getMessage());
+                }
+                schedulingFails = true;
             }
             try {
                 // However fast changes arrive, look for due work at most every MIN_ROUND_MILLIS.

@@ -372,6 +372,43 @@ class StartupFailureIT {
         assertThat(run.err()).doesNotContain("s3cret-pw");
     }
 
+    /**
+     * A JDBC URL with {@code user:password@} before its host, from the command line or the environment, is refused at
+     * once, naming the forms that carry a password: the driver took it for part of the host and the node printed its
+     * reason, {@code unknown host gatehouse:<password>@127.0.0.1}, with the password.
+     */
+    @Test
+    void jdbcUrlWithUserAndPasswordBeforeTheHost_isRefused_withoutThePassword() throws Exception {
+        String url = "jdbc:postgresql://gatehouse:Sup3rS3cret@127.0.0.1:24797/gatehouse";
+        Run option = serve(Map.of(), "--port", "0", "--database-url", url);
+        assertThat(option.exit()).as(option.err()).isEqualTo(2);
+        assertThat(option.errLines()).as(option.err()).containsExactly("gatehouse: --database-url must not carry "
+                + "user:password@ in a jdbc: URL, which the driver does not read: give postgresql://user:password@host/db "
+                + "or jdbc:postgresql://host/db?user=…&password=…, got jdbc:postgresql://***@127.0.0.1:24797/gatehouse");
+        assertThat(option.out() + option.err()).doesNotContain("Sup3rS3cret");
+
+        Run variable = serve(Map.of("GATEHOUSE_DATABASE_URL", url), "--port", "0");
+        assertThat(variable.exit()).as(variable.err()).isEqualTo(2);
+        assertOneLineError(variable, "gatehouse: --database-url (from GATEHOUSE_DATABASE_URL) must not carry "
+                + "user:password@ in a jdbc: URL");
+        assertThat(variable.out() + variable.err()).doesNotContain("Sup3rS3cret");
+    }
+
+    /** A password parameter is hidden whatever the case of its name: {@code PASSWORD=} was shown. */
+    @Test
+    void unreachableExternalDatabase_hidesAPasswordParameterInAnyCase() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            closed = socket.getLocalPort();
+        }
+        Run run = serve(Map.of(), "--port", "0", "--database-url",
+                "jdbc:postgresql://127.0.0.1:" + closed + "/x?PASSWORD=secretpw&user=u");
+        assertThat(run.exit()).isEqualTo(2);
+        assertOneLineError(run, "gatehouse: cannot connect to the database at jdbc:postgresql://127.0.0.1:" + closed
+                + "/x?PASSWORD=***&user=u: Connection to 127.0.0.1:" + closed + " refused");
+        assertThat(run.out() + run.err()).doesNotContain("secretpw");
+    }
+
     @Test
     void dataDirectoryThatCannotBeCreated_isNamed() throws Exception {
         Path file = Files.createTempFile(temp, "gatehouse-not-a-directory", ".txt");

@@ -30,6 +30,47 @@ class DatabaseSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--database-url");
     }
 
+    /**
+     * A JDBC URL with {@code user:password@} before its host is refused, naming the forms that carry a password and
+     * not showing it: the driver does not read it, took it for part of the host name and showed it in its error.
+     */
+    @Test
+    void jdbcUrlWithUserAndPasswordBeforeTheHost_isRefused_withoutThePassword() {
+        DatabaseSettings d = DatabaseSettings.EMBEDDED;
+        assertThatThrownBy(() -> d.external("jdbc:postgresql://gatehouse:Sup3rS3cret@127.0.0.1:24797/gatehouse",
+                null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--database-url must not carry user:password@ in a jdbc: URL, which the driver does not "
+                        + "read: give postgresql://user:password@host/db or jdbc:postgresql://host/db?user=…&password=…, "
+                        + "got jdbc:postgresql://***@127.0.0.1:24797/gatehouse");
+        assertThatThrownBy(() -> d.external("jdbc:postgresql://u:pa/ss@w0rd@db/gh?sslmode=require", null, null))
+                .hasMessageContaining("must not carry user:password@").hasMessageNotContaining("pa/ss")
+                .hasMessageNotContaining("w0rd").hasMessageEndingWith("got jdbc:postgresql://***@db/gh?sslmode=require");
+        assertThat(d.external("jdbc:postgresql://db/gh?user=u@tenant&password=p", null, null).url())
+                .isEqualTo("jdbc:postgresql://db/gh?user=u@tenant&password=p");
+    }
+
+    @Test
+    void redact_hidesThePasswordParameter_inAnyCase() {
+        assertThat(DatabaseSettings.redact("jdbc:postgresql://127.0.0.1:24797/x?PASSWORD=secretpw&user=u"))
+                .isEqualTo("jdbc:postgresql://127.0.0.1:24797/x?PASSWORD=***&user=u");
+        assertThat(DatabaseSettings.redact("jdbc:postgresql://db/x?user=u&Password=secretpw&sslpassword=keypw"))
+                .isEqualTo("jdbc:postgresql://db/x?user=u&Password=***&sslpassword=***");
+        assertThat(DatabaseSettings.redact("postgresql://u:secret@db/x")).isEqualTo("postgresql://***@db/x");
+    }
+
+    /** A driver's message is shown without any password of the settings, as written or decoded. */
+    @Test
+    void redactPasswords_hidesEveryPasswordOfTheSettings_inADriversMessage() {
+        DatabaseSettings userInfo = DatabaseSettings.EMBEDDED.external("postgresql://u:se%2Fcret@db/gh", null, null);
+        assertThat(userInfo.redactPasswords("unknown host u:se/cret@db, u:se%2Fcret@db"))
+                .isEqualTo("unknown host u:***@db, u:***@db");
+        DatabaseSettings parameter = DatabaseSettings.EMBEDDED.external("jdbc:postgresql://db/gh?PassWord=secretpw",
+                "u", "option-pw");
+        assertThat(parameter.redactPasswords("secretpw and option-pw")).isEqualTo("*** and ***");
+        assertThat(DatabaseSettings.EMBEDDED.redactPasswords("Connection refused")).isEqualTo("Connection refused");
+    }
+
     @Test
     void poolSize_outOfRange_namesTheOption() {
         assertThatThrownBy(() -> DatabaseSettings.EMBEDDED.withPoolSize(0)).hasMessageContaining("--pool-size must be 2..200");

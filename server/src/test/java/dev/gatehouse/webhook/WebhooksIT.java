@@ -1,5 +1,9 @@
 package dev.gatehouse.webhook;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.gatehouse.app.Config;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
@@ -28,6 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -1112,6 +1117,44 @@ class WebhooksIT {
             assertThat(receiver.requests()).extracting(r -> r.header("Gatehouse-Delivery-Attempt"))
                     .containsExactly("1", "1");
         }
+    }
+
+    /**
+     * An outage of the database is one WARN of the scheduling thread, whose rounds (every poll interval) fail while it
+     * lasts, and an INFO once it ends, as docs/deployment.md (Logs) says: it was a WARN every round.
+     */
+    @Test
+    void anOutage_isOneWarningOfTheScheduler_notOneARound_andItsEndIsSaid() {
+        String direct = TestDatabase.freshDatabaseUrl();
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger dispatcherLog = (Logger) LoggerFactory.getLogger(WebhookDispatcher.class);
+        try (TcpCut network = TcpCut.to(TestDatabase.server().port());
+             // the database reached through the network the test cuts; an outage is noticed within about a second
+             TestNode own = TestNode.startOn(direct.replace(":" + TestDatabase.server().port() + "/",
+                     ":" + network.port() + "/"), c -> reachingLoopback(c.withDatabase(c.database()
+                     .withProbe(200, 1000))));
+             Receiver receiver = new Receiver(Receiver.ok())) {
+            Fixtures f = new Fixtures(own);
+            var org = f.org("close");
+            own.service().post(org.path() + "/webhooks", Map.of("url", receiver.url()));
+            log.start();
+            dispatcherLog.addAppender(log);
+
+            network.cut();
+            Await.until(Duration.ofSeconds(20), "the node noticed the outage",
+                    () -> !own.node().core().store().health().reachable());
+            sleep(Duration.ofSeconds(3)); // a round, failing, every poll interval (500 ms)
+            network.restore();
+            Await.until(Duration.ofSeconds(20), "the node noticed the database is back",
+                    () -> own.node().core().store().health().reachable());
+            sleep(Duration.ofSeconds(2)); // rounds that succeed
+        } finally {
+            dispatcherLog.detachAppender(log);
+        }
+        assertThat(log.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage))
+                .singleElement().asString().startsWith("webhook scheduling failed");
+        assertThat(log.list.stream().filter(e -> e.getLevel() == Level.INFO).map(ILoggingEvent::getFormattedMessage))
+                .contains("webhook scheduling works again");
     }
 
     private static void sleep(Duration d) {
