@@ -49,7 +49,7 @@ public sealed interface Principal permits Principal.Service, Principal.Member {
          * new request with it is answered ({@code oidc/TokenVerifier}), so a client handles both alike.
          */
         static UnauthenticatedException expired() {
-            return new UnauthenticatedException("invalid_token", "the access token is not valid: Expired JWT");
+            return new UnauthenticatedException("invalid_token", "the access token is not valid: it has expired (exp)");
         }
     }
 }

@@ -33,9 +33,11 @@ import tools.jackson.databind.JsonNode;
  * issuer, an error status, a key set named over plain HTTP — was once retried every 5 s for good without a line.
  *
  * <p>Thread-safe: the first read is synchronized (one fetch at a time; who waits for it is answered by it, or by
- * its failure for {@link #RETRY_AFTER}); a re-read is claimed by one caller ({@link #rereading}), the others read
- * the volatile {@link #document}, which is immutable. The failure count is touched by one reader at a time: the
- * first read's lock holder while no document is held, then the re-read's claimant. {@link #rereadAt} is also
+ * its failure for {@link #RETRY_AFTER}; at most {@link IssuerWaits#MAX_WAITING} wait at once, and none while the
+ * read under way follows a failed one: {@link #awaitFirst}); a re-read is claimed by one caller
+ * ({@link #rereading}), the others read the volatile {@link #document}, which is immutable. The failure count is
+ * touched by one reader at a time: the first read's lock holder while no document is held, then the re-read's
+ * claimant. {@link #rereadAt} is also
  * brought forward by any caller of {@link #keySetUnavailable}, unlocked: one that races a re-read's end (reading
  * the read time before it) at worst makes the document due at once, so it is read once more.
  */
@@ -62,14 +64,20 @@ final class Discovery {
     private volatile long rereadAt;
     /** When {@link #document} was read, by {@link #clock}'s millis. */
     private volatile long readAt;
+    private final IssuerWaits waits;
     private long failedAt;
-    private String failure;
+    /** Why the first read last failed; {@code null} while none has, or once one succeeded. */
+    private volatile String failure;
+    /** Whether a first read is under way. */
+    private volatile boolean reading;
     /** Reads that failed in a row (the first read's or the re-reads'); 0 while the last one succeeded. */
     private volatile int failedReads;
 
-    Discovery(OidcSettings settings, InstantSource clock) {
+    /** {@code waits}: the node's bound on requests waiting for the issuer, which the key sets share. */
+    Discovery(OidcSettings settings, InstantSource clock, IssuerWaits waits) {
         this.settings = settings;
         this.clock = clock;
+        this.waits = waits;
     }
 
     /**
@@ -88,7 +96,7 @@ final class Discovery {
     Document get(TokenVerifier.Attempt attempt) {
         Document held = document;
         if (held == null) {
-            return first(attempt);
+            return awaitFirst(attempt);
         }
         if (clock.millis() >= rereadAt && rereading.compareAndSet(false, true)) {
             try {
@@ -124,6 +132,28 @@ final class Discovery {
         }
     }
 
+    /**
+     * The first read, made or waited for — a wait that holds a request thread up to {@link #TIMEOUT}, so it takes a
+     * place among {@link IssuerWaits} or is 503 at once; and none is waited for when the last read failed and the next
+     * is under way: it is likely to fail too, and its requests are answered by the failure at once. Sign-in pages and
+     * tokens, neither needing a key, once each waited out the read of an issuer that hung.
+     */
+    private Document awaitFirst(TokenVerifier.Attempt attempt) {
+        String failed = failure;
+        if (failed != null && reading) {
+            throw unavailable(failed, (int) RETRY_AFTER.toSeconds());
+        }
+        if (!waits.enter()) {
+            throw unavailable(IssuerWaits.MAX_WAITING + " requests wait for it on this node already, the most it lets "
+                    + "wait at once", 1);
+        }
+        try {
+            return first(attempt);
+        } finally {
+            waits.leave();
+        }
+    }
+
     private synchronized Document first(TokenVerifier.Attempt attempt) {
         if (document != null) {
             return document;
@@ -133,6 +163,7 @@ final class Discovery {
             // Retry-After says when the issuer is asked again, not sooner: asking before gets this same answer
             throw unavailable(failure, (int) Math.ceil((RETRY_AFTER.toNanos() - waited) / 1e9));
         }
+        reading = true;
         try {
             Document read = fetch(attempt);
             readAt = clock.millis();
@@ -147,6 +178,8 @@ final class Discovery {
             failed(failure, "tokens are answered 503 until it can, asked again at most every "
                     + RETRY_AFTER.toSeconds() + " s");
             throw unavailable(failure, (int) RETRY_AFTER.toSeconds());
+        } finally {
+            reading = false;
         }
     }
 

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * once showed only as clients' 503s).
  *
  * <p>Thread-safe: the cache calls it under its lock, one fetch at a time; {@link #lastFailure},
- * {@link #lastFetchedNanos} and {@link #published} are volatile.
+ * {@link #lastFetchedNanos}, {@link #published}, {@link #held} and {@link #fetching} are volatile.
  */
 final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
 
@@ -67,6 +67,10 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
     private record Failure(String why, long atNanos, int inARow) {
     }
 
+    /** The set a fetch returned, which the cache holds, and the time the cache stamped it with (its millis). */
+    private record Held(JWKSet set, long atMillis) {
+    }
+
     /** A fetch that could not be made, or was cut short, because its request had no time left: not recorded. */
     static final class OutOfTime extends JWKSetUnavailableException {
 
@@ -82,6 +86,10 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
     private volatile Long lastFetchedNanos;
     /** Every key the last fetch that succeeded read, those that may not verify included; empty before the first. */
     private volatile List<JWK> published = List.of();
+    /** What the cache holds since the last fetch that succeeded; {@code null} before the first. */
+    private volatile Held held;
+    /** Whether a fetch is under way (the cache makes one at a time). */
+    private volatile boolean fetching;
 
     KeySetSource(URI jwksUri) {
         this.jwksUri = jwksUri;
@@ -100,6 +108,7 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
                     + " after waiting for other requests' fetches");
         }
         String body;
+        fetching = true;
         try {
             body = new String(fetch.get(jwksUri, "key set", left), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -110,6 +119,8 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
             }
             failed(why);
             throw new JWKSetRetrievalException(why, e);
+        } finally {
+            fetching = false;
         }
         List<JWK> keys;
         try {
@@ -121,7 +132,27 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
         }
         published = List.copyOf(keys);
         fetched();
-        return new JWKSet(keys.stream().filter(KeySetSource::verifies).toList());
+        JWKSet set = new JWKSet(keys.stream().filter(KeySetSource::verifies).toList());
+        held = new Held(set, currentTime);
+        return set;
+    }
+
+    /**
+     * The set the cache holds while it is fresh at {@code currentTime} (the time the cache is asked with, on its
+     * clock: it keeps a set {@link TokenVerifier#JWKS_TTL_MILLIS} from the time it was fetched with), the last second
+     * of that excepted; {@code null} when it holds none fresh, so that asking it means waiting for a fetch.
+     */
+    JWKSet heldAt(long currentTime) {
+        Held now = held;
+        return now != null && currentTime < now.atMillis() + TokenVerifier.JWKS_TTL_MILLIS - 1_000 ? now.set() : null;
+    }
+
+    /**
+     * Whether the last fetch failed and another is under way: a request that would wait for it is answered by the
+     * failure at once instead, as the next fetch of an issuer that just failed is likely to fail too.
+     */
+    boolean failedAndFetching() {
+        return lastFailure != null && fetching;
     }
 
     /**

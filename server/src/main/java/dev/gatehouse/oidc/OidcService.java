@@ -29,7 +29,9 @@ import tools.jackson.core.JsonToken;
  *
  * <p>A token is verified by {@link TokenVerifier} against the issuer's keys ({@link Discovery}, read when first
  * needed and again every {@link Discovery#REREAD_AFTER}, or a second after a token found the key set it names
- * cannot be fetched; a re-read naming another key set gets a verifier of its own). A route whose path names no
+ * cannot be fetched; a re-read naming another key set gets a verifier of its own). At most
+ * {@link IssuerWaits#MAX_WAITING} requests wait for the issuer at once, however many tokens come; a request whose
+ * keys are cached waits for nothing. A route whose path names no
  * organization (the organization list, models, Close's API, whose key alone
  * names the organization) accepts no token: there is no member a token could be, so it is refused unread. Which
  * member a user is, and whether it is active, is read from the engine (no database round trip); management requests
@@ -52,6 +54,8 @@ public final class OidcService {
     private final DecisionEngine engine;
     private final Discovery discovery;
     private final InstantSource clock;
+    /** Who may wait for the issuer at once: for the discovery document and for the key sets of every verifier. */
+    private final IssuerWaits waits = new IssuerWaits();
     private volatile TokenVerifier verifier;
 
     /** {@code clock}: the node's, which tells the key source when it last fetched the issuer's keys. */
@@ -59,7 +63,7 @@ public final class OidcService {
         this.settings = settings;
         this.engine = engine;
         this.clock = clock;
-        this.discovery = settings.enabled() ? new Discovery(settings, clock) : null;
+        this.discovery = settings.enabled() ? new Discovery(settings, clock, waits) : null;
     }
 
     public boolean enabled() {
@@ -275,7 +279,7 @@ public final class OidcService {
             synchronized (this) {
                 v = verifier;
                 if (v == null || !v.jwksUri().equals(document.jwksUri())) {
-                    v = new TokenVerifier(settings, document, clock);
+                    v = new TokenVerifier(settings, document, clock, waits);
                     verifier = v;
                 }
             }

@@ -11,12 +11,15 @@ import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
 import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -28,6 +31,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,12 +71,16 @@ import java.util.TreeSet;
  * is verified once more against what came — or against what a fetch another request made while it waited found
  * ({@link #refetched}). A token that meets that limit, or whose time ran out waiting for others' fetches, is
  * answered by what the last fetch found: the set could not be fetched — 503, as the fetch itself was —, or it was
- * and holds no key for the token — 401.
+ * and holds no key for the token — 401. Who waits for a fetch is bounded ({@link KeyCacheGate}): a token whose key is
+ * cached waits for nothing, at most {@link IssuerWaits#MAX_WAITING} requests wait for the issuer at once, and none
+ * while the last fetch failed and the next is under way; the others are answered 503 at once.
  *
  * <p>Refusals say why in the server's words, not the JWT library's: an unsigned token, an algorithm no key of the
  * issuer may sign with, a key id no key has, a key for encryption only, a registered claim of the wrong type (named),
- * a {@code crit} header parameter — the library answered most of them "Another algorithm expected, or no matching
- * key(s) found" or "Invalid signature", or named its own classes. What needs no key is judged before any is fetched.
+ * a {@code crit} header parameter, a header it cannot read ({@link #unreadable}), a claim the issuer or audience
+ * requires ({@link #checkClaims}), a time ({@link #checkTimes}) — the library answered most of them "Another
+ * algorithm expected, or no matching key(s) found" or "Invalid signature", named its own classes, or said "Expired
+ * JWT" and "JWT aud claim rejected". What needs no key is judged before any is fetched.
  *
  * <p>Thread-safe (the processor and the key source are; {@link #keysUnavailable} is volatile).
  */
@@ -121,19 +129,28 @@ final class TokenVerifier {
     private final JWKSetBasedJWKSource<Attempt> keys;
     private final URI jwksUri;
     private final InstantSource clock;
+    private final String audience;
+    private final String issuer;
+    private final String userClaim;
     /** Whether the key set's last fetch failed: set by a failed fetch, cleared by a token checked against keys. */
     private volatile boolean keysUnavailable;
 
-    TokenVerifier(OidcSettings settings, Discovery.Document document, InstantSource clock) {
+    /** {@code waits}: the node's bound on requests waiting for the issuer, which the discovery document shares. */
+    TokenVerifier(OidcSettings settings, Discovery.Document document, InstantSource clock, IssuerWaits waits) {
         this.clock = clock;
         this.jwksUri = document.jwksUri();
-        // the builder's source without failover is set-based; its set source is what a refetch is asked of
+        this.audience = settings.audience();
+        this.issuer = settings.issuer();
+        this.userClaim = settings.userClaim();
+        // the builder's source without failover is set-based; its set source, the cache, is asked through the gate
+        // that bounds who waits for a fetch, by the key selector and by a refetch alike
         keySet = new KeySetSource(jwksUri);
-        keys = (JWKSetBasedJWKSource<Attempt>) JWKSourceBuilder.create(keySet)
+        JWKSetSource<Attempt> cache = ((JWKSetBasedJWKSource<Attempt>) JWKSourceBuilder.create(keySet)
                 .cache(JWKS_TTL_MILLIS, IssuerFetch.TIMEOUT.toMillis())
                 .rateLimited(MIN_REFETCH_MILLIS)
                 .retrying(false)
-                .build();
+                .build()).getJWKSetSource();
+        keys = new JWKSetBasedJWKSource<>(new KeyCacheGate(cache, keySet, waits));
         processor.setJWSTypeVerifier(TokenVerifier::checkType);
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         DefaultJWTClaimsVerifier<Attempt> claims = new DefaultJWTClaimsVerifier<>(
@@ -143,6 +160,17 @@ final class TokenVerifier {
             @Override
             protected Date currentTime() {
                 return null;
+            }
+
+            // the library's checks stay, behind the server's own, which say why in its words
+            @Override
+            public void verify(JWTClaimsSet claimsSet, Attempt attempt) throws BadJWTException {
+                checkClaims(claimsSet);
+                try {
+                    super.verify(claimsSet, attempt);
+                } catch (BadJWTException e) {
+                    throw new BadJWTException("its claims are not accepted");
+                }
             }
         };
         processor.setJWTClaimsSetVerifier(claims);
@@ -184,7 +212,7 @@ final class TokenVerifier {
         try {
             jwt = signed(JWTParser.parse(token));
         } catch (ParseException e) {
-            throw invalid(e.getMessage());
+            throw invalid(unreadable(token));
         }
         checkHeader(jwt.getHeader());
         Map<String, Object> payload = jwt.getPayload().toJSONObject();
@@ -205,6 +233,8 @@ final class TokenVerifier {
             }
             keysUnavailable = false;
             return new Verified(claims, jwt.getParsedParts()[1].decodeToString(), checkTimes(payload));
+        } catch (KeyCacheGate.NotWaiting e) {
+            throw unavailable(e.getMessage());
         } catch (RateLimitReachedException e) {
             // the set was fetched within the last second: answered by what that fetch found
             throw byLastFetch(jwt.getHeader());
@@ -217,8 +247,8 @@ final class TokenVerifier {
             keysUnavailable = true;
             throw unavailable(e.getMessage());
         } catch (BadJWTException e) {
-            // keys were at hand, and the claims or the type were refused (in words of this class, or the claims
-            // verifier's: "JWT audience rejected", "JWT iss claim has value …")
+            // keys were at hand, and the claims or the type were refused, in words of this class (checkType,
+            // checkClaims): the claims verifier's ("JWT aud claim rejected") once reached the caller
             keysUnavailable = false;
             throw invalid(e.getMessage());
         } catch (BadJWSException e) {
@@ -230,6 +260,66 @@ final class TokenVerifier {
             throw invalid(noKeyFor(jwt.getHeader()));
         } catch (JOSEException e) {
             throw invalid("the signature cannot be checked: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Why JWT-shaped {@code token} is no JWT the library reads, in the server's words: its header not a JSON object,
+     * naming no {@code alg} or one that is no string, naming an encryption ({@code enc}: a JWE, which the library then
+     * wants in five parts), or holding a registered parameter of the wrong type (named). The library's own words
+     * ("Invalid unsecured/JWS/JWE header: Invalid JSON object", "Unexpected type of JSON object member alg",
+     * "Unexpected number of Base64URL parts, must be five") once reached the caller. Nothing of the token is repeated.
+     */
+    private static String unreadable(String token) {
+        int dot = token.indexOf('.');
+        if (dot < 0) {
+            return "it is not a JWT (a header, a payload and a signature joined by dots)";
+        }
+        Map<String, Object> header;
+        try {
+            header = JSONObjectUtils.parse(new String(Base64URL.from(token.substring(0, dot)).decode(),
+                    StandardCharsets.UTF_8));
+        } catch (ParseException e) {
+            return "its header is not a JSON object";
+        }
+        Object algorithm = header.get("alg");
+        if (algorithm == null) {
+            return "its header names no algorithm (alg)";
+        }
+        if (!(algorithm instanceof String)) {
+            return "its header's algorithm (alg) is not a string";
+        }
+        if (header.containsKey("enc")) {
+            return "it is encrypted (JWE: its header names an encryption); only tokens the identity provider signed "
+                    + "(JWS) are accepted";
+        }
+        for (String name : List.of("typ", "cty", "kid", "jku", "x5u", "x5t", "x5t#S256")) {
+            if (header.get(name) != null && !(header.get(name) instanceof String)) {
+                return "its header parameter \"" + name + "\" is not a string";
+            }
+        }
+        return "its header is not that of a signed JWT (a parameter of the wrong type or value)";
+    }
+
+    /**
+     * What the configured issuer and audience require of the claims, refused in the server's words (the JWT library's
+     * claims verifier, which checks them again after these, said "JWT aud claim rejected", "JWT iss claim value
+     * rejected", "JWT missing required claims"): {@code aud} holding the audience, {@code exp} and the user claim
+     * present, {@code iss} the issuer exactly. What is required is named, never what the token holds.
+     */
+    private void checkClaims(JWTClaimsSet claims) throws BadJWTException {
+        if (!claims.getAudience().contains(audience)) {
+            throw new BadJWTException((claims.getAudience().isEmpty() ? "it names no audience (aud)"
+                    : "its audience (aud) is not this server's") + "; it must hold \"" + audience + "\"");
+        }
+        for (String name : List.of("exp", userClaim)) {
+            if (claims.getClaim(name) == null) {
+                throw new BadJWTException("it lacks the claim \"" + name + "\"");
+            }
+        }
+        if (!issuer.equals(claims.getIssuer())) {
+            throw new BadJWTException((claims.getIssuer() == null ? "it names no issuer (iss)"
+                    : "its issuer (iss) is not the identity provider's") + "; it must be \"" + issuer + "\"");
         }
     }
 
@@ -333,17 +423,17 @@ final class TokenVerifier {
      * {@code exp} in the future and {@code nbf}, when present, in the past, by the node's clock within
      * {@link #CLOCK_SKEW_SECONDS}, judged from the payload's numbers in seconds — a fraction is kept, and a value no
      * {@code long} of milliseconds holds is the far future or past it names, not a wrapped one. Until when the token
-     * is good, or 401 {@code invalid_token} (in the library's words, which a request whose token expired while it
-     * ran is answered too: {@code access/Principal}).
+     * is good, or 401 {@code invalid_token} (as a request whose token expired while it ran is answered too:
+     * {@code access/Principal}).
      */
     private Instant checkTimes(Map<String, Object> payload) {
         double now = clock.millis() / 1000.0;
         double expiry = seconds(payload, "exp");
         if (!(expiry > now - CLOCK_SKEW_SECONDS)) {
-            throw invalid("Expired JWT");
+            throw invalid("it has expired (exp)");
         }
         if (payload.get("nbf") != null && !(seconds(payload, "nbf") < now + CLOCK_SKEW_SECONDS)) {
-            throw invalid("JWT before use time");
+            throw invalid("it is not valid yet (nbf)");
         }
         double until = expiry + CLOCK_SKEW_SECONDS;
         if (until >= Instant.MAX.getEpochSecond()) {

@@ -39,6 +39,7 @@ import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Date;
 import java.util.ArrayList;
@@ -540,7 +541,9 @@ class OidcMisbehavingIssuerIT {
     /**
      * A refused token is told why in the server's words: the JWT library's ("Unsecured (plain) JWTs are rejected,
      * extend class to handle", "Another algorithm expected, or no matching key(s) found" for four different causes,
-     * "Unexpected type of JSON object member exp") once reached the caller as they were.
+     * "Unexpected type of JSON object member exp", "Invalid unsecured/JWS/JWE header: Invalid JSON object",
+     * "Unexpected number of Base64URL parts, must be five", "Expired JWT", "JWT aud claim rejected") once reached the
+     * caller as they were. What is required is named; what the token holds is not repeated.
      */
     @Test
     void aRefusedToken_saysWhy_inTheServersOwnWords() throws Exception {
@@ -580,12 +583,46 @@ class OidcMisbehavingIssuerIT {
                     signingKey, JWSAlgorithm.RS256));
             refusals.put("its signature does not verify", Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"" + kid
                     + "\"}", claims, new RSASSASigner(encryptionKey), JWSAlgorithm.RS256));
+            // headers the library cannot read
+            refusals.put("its header is not a JSON object", Issuer.signedRaw("{alg: RS256}", claims, signingKey,
+                    JWSAlgorithm.RS256));
+            refusals.put("its header's algorithm (alg) is not a string", Issuer.signedRaw("{\"alg\":123}", claims,
+                    signingKey, JWSAlgorithm.RS256));
+            refusals.put("its header names no algorithm (alg)", Issuer.signedRaw("{\"kid\":\"" + kid + "\"}", claims,
+                    signingKey, JWSAlgorithm.RS256));
+            refusals.put("it is encrypted (JWE", Issuer.signedRaw("{\"alg\":\"RSA-OAEP\",\"enc\":\"A128GCM\"}",
+                    claims, signingKey, JWSAlgorithm.RS256));
+            refusals.put("its header parameter \"kid\" is not a string", Issuer.signedRaw("{\"alg\":\"RS256\","
+                    + "\"kid\":5}", claims, signingKey, JWSAlgorithm.RS256));
+            // claims of the issuer's own signature that the server refuses
+            String header = "{\"alg\":\"RS256\",\"kid\":\"" + kid + "\"}";
+            Date past = Date.from(Instant.now().minus(Duration.ofHours(1)));
+            Date future = Date.from(Instant.now().plus(Duration.ofHours(1)));
+            refusals.put("it has expired (exp)", Issuer.signedRaw(header, new JWTClaimsSet.Builder(
+                    issuer.claims("u-1")).expirationTime(past).build().toString(), signingKey, JWSAlgorithm.RS256));
+            refusals.put("it is not valid yet (nbf)", Issuer.signedRaw(header, new JWTClaimsSet.Builder(
+                    issuer.claims("u-1")).notBeforeTime(future).build().toString(), signingKey, JWSAlgorithm.RS256));
+            refusals.put("its audience (aud) is not this server's; it must hold \"" + AUDIENCE + "\"",
+                    Issuer.signedRaw(header, new JWTClaimsSet.Builder(issuer.claims("u-1")).audience("another-api")
+                            .build().toString(), signingKey, JWSAlgorithm.RS256));
+            refusals.put("it names no audience (aud)", Issuer.signedRaw(header, new JWTClaimsSet.Builder(
+                    issuer.claims("u-1")).audience((String) null).build().toString(), signingKey, JWSAlgorithm.RS256));
+            refusals.put("its issuer (iss) is not the identity provider's; it must be \"" + issuer.issuer + "\"",
+                    Issuer.signedRaw(header, new JWTClaimsSet.Builder(issuer.claims("u-1"))
+                            .issuer("http://127.0.0.1:1/elsewhere").build().toString(), signingKey,
+                            JWSAlgorithm.RS256));
+            refusals.put("it lacks the claim \"exp\"", Issuer.signedRaw(header, new JWTClaimsSet.Builder(
+                    issuer.claims("u-1")).expirationTime(null).build().toString(), signingKey, JWSAlgorithm.RS256));
+            refusals.put("it lacks the claim \"" + USER_CLAIM + "\"", Issuer.signedRaw(header, new JWTClaimsSet.Builder(
+                    issuer.claims("u-1")).claim(USER_CLAIM, null).build().toString(), signingKey, JWSAlgorithm.RS256));
             refusals.forEach((why, token) -> {
                 Http.Res res = node.as(token).get(path);
                 assertThat(res.status()).as("%s: %s", why, res).isEqualTo(401);
                 assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
                 assertThat(res.get("detail").stringValue()).as(why).contains(why)
-                        .doesNotContain("rejected", "JSON object member", "extend class", "Invalid signature");
+                        .doesNotContain("rejected", "JSON object member", "extend class", "Invalid signature",
+                                "Invalid", "Unexpected", "Base64URL", "Expired JWT", "JWT before", "missing required",
+                                "elsewhere", "another-api", token.substring(0, token.indexOf('.')));
             });
             // a null among the audiences once met the audience check as a NullPointerException: a 500
             for (String audience : List.of("[null,\"" + AUDIENCE + "\"]", "[null]")) {
@@ -765,6 +802,112 @@ class OidcMisbehavingIssuerIT {
             assertThat(tookMillis).as("held at most the fetches' one timeout")
                     .isLessThan(IssuerFetch.TIMEOUT.toMillis() + 1_000);
         }
+    }
+
+    /**
+     * An issuer that hangs — it takes the connection and answers nothing — holds few of a node's request threads,
+     * whatever tokens come: JWT-shaped credentials naming key ids the cached set lacks (no valid signature needed)
+     * wait for its key set at most {@link IssuerWaits#MAX_WAITING} at once, the others are answered 503 at once, and
+     * once a fetch has failed none waits for the next; a key's request meanwhile is answered promptly, and a token
+     * whose key is cached verifies. Every such token once waited the whole 5 s, however many came: 300 of them held
+     * every request thread of a node, and a service key's request waited with them.
+     */
+    @Test
+    void anIssuerThatHangs_holdsAtMostAFewTokenRequests_andAnswersTheOthers503AtOnce() throws Exception {
+        int requests = IssuerWaits.MAX_WAITING * 3;
+        long atOnceMillis = IssuerFetch.TIMEOUT.toMillis() / 2;
+        ExecutorService callers = Executors.newFixedThreadPool(requests + 1);
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String path = memberU1(node);
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
+            String claims = issuer.claims("u-1").toString();
+            RSASSASigner signer = new RSASSASigner(issuer.key);
+            List<String> unknownKeyIds = new ArrayList<>();
+            for (int i = 0; i < 2 * requests + 1; i++) {
+                unknownKeyIds.add(Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"made-up-" + i + "\"}", claims,
+                        signer, JWSAlgorithm.RS256));
+            }
+            // the rate limit's second opens, and the issuer takes each connection without answering (for longer than
+            // a fetch waits; its one thread, held meanwhile, takes no other connection)
+            Thread.sleep(TokenVerifier.MIN_REFETCH_MILLIS + 100);
+            issuer.jwksDelayMillis = IssuerFetch.TIMEOUT.toMillis() + 500;
+
+            List<Future<long[]>> flood = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                String token = unknownKeyIds.get(i);
+                flood.add(callers.submit(() -> timed(node.as(token), path)));
+            }
+            awaitFetch(issuer, 1);
+            long[] service = callers.submit(() -> timed(node.service(), "/v1/orgs")).get(30, TimeUnit.SECONDS);
+            assertThat(service[0]).as("a service key's request meanwhile").isEqualTo(200);
+            assertThat(service[1]).as("answered promptly, not after the issuer's %s", IssuerFetch.TIMEOUT)
+                    .isLessThan(atOnceMillis);
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).as("a token whose key is cached")
+                    .isEqualTo(200);
+            // one of them may wait beyond the bound: the one re-reading the discovery document, which a key set that
+            // cannot be fetched makes due a second after its last read
+            assertThat(answeredAtOnce(flood, atOnceMillis)).as("of %d tokens with made-up key ids, answered 503 at "
+                    + "once rather than after waiting for the issuer", requests)
+                    .isGreaterThanOrEqualTo(requests - IssuerWaits.MAX_WAITING - 1);
+
+            // the fetch failed; while the next is under way, no token waits for it
+            Thread.sleep(TokenVerifier.MIN_REFETCH_MILLIS + 100);
+            int fetchesBefore = issuer.jwksFetches.get();
+            String asking = unknownKeyIds.get(requests);
+            Future<long[]> askingAgain = callers.submit(() -> timed(node.as(asking), path));
+            awaitFetch(issuer, fetchesBefore);
+            List<Future<long[]>> meanwhile = new ArrayList<>();
+            for (int i = requests + 1; i < 2 * requests + 1; i++) {
+                String token = unknownKeyIds.get(i);
+                meanwhile.add(callers.submit(() -> timed(node.as(token), path)));
+            }
+            assertThat(answeredAtOnce(meanwhile, atOnceMillis)).as("of %d tokens while a fetch after a failed one is "
+                    + "under way, answered 503 at once", requests).isGreaterThanOrEqualTo(requests - 1);
+            assertThat(askingAgain.get(30, TimeUnit.SECONDS)[0]).as("the one asking the issuer again").isEqualTo(503);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    /** Returns once the issuer has been asked for its key set more than {@code before} times in all. */
+    private static void awaitFetch(Issuer issuer, int before) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (issuer.jwksFetches.get() <= before) {
+            assertThat(System.nanoTime() - deadline).as("the key set asked for").isNegative();
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * The status and the milliseconds {@code client}'s GET of {@code path} took; a 503 is {@code oidc_unavailable}
+     * with {@code Retry-After}.
+     */
+    private static long[] timed(Http client, String path) {
+        long started = System.nanoTime();
+        Http.Res res = client.get(path);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        if (res.status() == 503) {
+            assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo("oidc_unavailable");
+            assertThat(res.header("Retry-After")).as("%s", res).isNotNull();
+        }
+        return new long[] {res.status(), tookMillis};
+    }
+
+    /**
+     * How many of {@code requests} — tokens with made-up key ids — were answered 503 within {@code millis}. Each is
+     * refused cleanly: 503, or 401 for one answered by a fetch that found no key for it.
+     */
+    private static int answeredAtOnce(List<Future<long[]>> requests, long millis) throws Exception {
+        int atOnce = 0;
+        for (Future<long[]> each : requests) {
+            long[] answer = each.get(30, TimeUnit.SECONDS);
+            assertThat(answer[0]).as("a token with a made-up key id while the issuer hangs").isIn(401L, 503L);
+            if (answer[0] == 503 && answer[1] < millis) {
+                atOnce++;
+            }
+        }
+        return atOnce;
     }
 
     /**
