@@ -111,6 +111,7 @@ final class Receiver implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            boolean counted = true;
             try {
                 requests.add(new Request(exchange.getRequestURI(), Map.copyOf(exchange.getRequestHeaders()), body,
                         System.nanoTime()));
@@ -122,10 +123,16 @@ final class Receiver implements AutoCloseable {
                 }
                 answerHeaders.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
                 byte[] answer = answerBody;
+                // no longer in flight once answered: the sender may send its next request as soon as it reads the
+                // answer, before this thread would get past writing it
+                inFlight.decrementAndGet();
+                counted = false;
                 exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
                 exchange.getResponseBody().write(answer);
             } finally {
-                inFlight.decrementAndGet();
+                if (counted) {
+                    inFlight.decrementAndGet();
+                }
             }
         }
     }
