@@ -2,6 +2,7 @@ package dev.gatehouse.app;
 
 import dev.gatehouse.assignment.AssignmentRules;
 import dev.gatehouse.assignment.AssignmentService;
+import dev.gatehouse.closemembership.CloseMembershipService;
 import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.member.MemberKeyService;
@@ -28,6 +29,7 @@ public record Directory(OrgService orgs, RoleService roles, MemberService member
                     GroupService.leaveAll(tx, orgId, member);
                     GrantService.dropAll(tx, orgId, member);
                     AssignmentService.dropAll(tx, orgId, member);
+                    CloseMembershipService.dropAll(tx, orgId, member);
                 });
         return new Directory(
                 new OrgService(core.store(), core.orgModels(), members, core.keys(), core.access()),

@@ -128,6 +128,23 @@ public final class CloseMembershipService {
     }
 
     /**
+     * Removes a member's Close settings and pinned views inside the transaction removing the member, recording each
+     * it has stored as a change (action deleted, the object as before) — their rows would otherwise vanish with the
+     * member, unrecorded: part of the members' {@link dev.gatehouse.member.MemberRemoval}. A member with neither
+     * stored records nothing. Close's log shows the settings' deletion by the membership's own
+     * ({@link MembershipHistory}).
+     */
+    public static void dropAll(Tx tx, long orgId, Member member) {
+        MembershipSettingsStore store = new MembershipSettingsStore();
+        store.deletePinnedViews(tx.handle(), orgId, member.id()).ifPresent(ids -> tx.change(orgId,
+                ObjectType.CLOSE_PINNED_VIEWS, member.id(), Action.DELETED, MembershipSnapshots.pinnedViews(member, ids),
+                null));
+        store.deleteSettings(tx.handle(), orgId, member.id()).ifPresent(settings -> tx.change(orgId,
+                ObjectType.CLOSE_MEMBERSHIP_SETTINGS, member.id(), Action.DELETED,
+                MembershipSnapshots.settings(settings, member.userId()), null));
+    }
+
+    /**
      * For each membership record among {@code records} (events already shown to the caller), by revision, the
      * other half of the membership around it ({@link MembershipHistory}), as an {@link OtherHalf}: the settings
      * beside a {@code member} record, the member beside a {@code close_membership_settings} record — before the

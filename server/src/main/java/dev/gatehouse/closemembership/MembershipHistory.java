@@ -23,7 +23,9 @@ import tools.jackson.databind.JsonNode;
  * settings, two records of one write about one membership, which Close shows as the one change it was. So the
  * membership's change record next to a record in the log is read too: a member {@code updated} whose next membership
  * record is a settings record of the same write is shown by that record ({@link OtherHalf#shownAt});
- * that settings record's other half before is the member before its write. A write is told by its records: one
+ * that settings record's other half before is the member before its write. Removing a member deletes its settings
+ * just before the member's own record, by the same write: that settings record is shown by the member's removal
+ * ({@link OtherHalf#shownAt}), which Close shows as the membership's deactivation. A write is told by its records: one
  * commit, one actor, one time — each write of a shared transaction has a time of its own (the node's clock, read
  * after its organization's lock, to the microsecond).
  *
@@ -83,6 +85,12 @@ final class MembershipHistory {
                     ? neighbour(h, true, orgId, r) : null;
             boolean shownByNext = next != null && next.objectType() == ObjectType.CLOSE_MEMBERSHIP_SETTINGS
                     && sameWrite(r, next);
+            return new OtherHalf(half, half, shownByNext ? next.revision() : null);
+        }
+        if (r.action().equals(Action.DELETED)) {
+            ChangeRecord next = r.commitLast() > r.revision() ? neighbour(h, true, orgId, r) : null;
+            boolean shownByNext = next != null && next.objectType() == ObjectType.MEMBER
+                    && next.action().equals(Action.DELETED) && sameWrite(r, next);
             return new OtherHalf(half, half, shownByNext ? next.revision() : null);
         }
         ChangeRecord previous = neighbour(h, false, orgId, r);

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.store.SqlTime.utc;
@@ -44,6 +45,13 @@ final class MembershipSettingsStore {
                 .bind("mwi", s.mayWorkflowsImpersonate()).bind("now", utc(now)).execute();
     }
 
+    /** Deletes a member's stored settings; returns them, or empty when it had none (its settings were the defaults). */
+    Optional<MembershipSettings> deleteSettings(Handle h, long orgId, long memberId) {
+        return h.createQuery("DELETE FROM close_membership_settings WHERE member_id = :m AND org_id = :org RETURNING "
+                        + COLUMNS)
+                .bind("m", memberId).bind("org", orgId).map((rs, ctx) -> map(rs)).findOne();
+    }
+
     List<String> pinnedViews(Handle h, long memberId) {
         return h.createQuery("SELECT saved_view_ids FROM close_pinned_views WHERE member_id = :m")
                 .bind("m", memberId).map((rs, ctx) -> Arrays.asList((String[]) rs.getArray(1).getArray()))
@@ -56,6 +64,14 @@ final class MembershipSettingsStore {
                         + "updated_at = :now")
                 .bind("m", memberId).bind("org", orgId).bind("ids", ids.toArray(new String[0]))
                 .bind("now", utc(now)).execute();
+    }
+
+    /** Deletes a member's stored pinned views; returns them, or empty when it had none stored. */
+    Optional<List<String>> deletePinnedViews(Handle h, long orgId, long memberId) {
+        return h.createQuery("DELETE FROM close_pinned_views WHERE member_id = :m AND org_id = :org "
+                        + "RETURNING saved_view_ids")
+                .bind("m", memberId).bind("org", orgId)
+                .map((rs, ctx) -> Arrays.asList((String[]) rs.getArray(1).getArray())).findOne();
     }
 
     private static MembershipSettings map(ResultSet rs) throws SQLException {

@@ -6,8 +6,9 @@ import tools.jackson.databind.JsonNode;
  * The other half of a Close membership around one of its change records ({@link MembershipHistory}): its snapshot
  * before the record's write ({@code before}) and as it stood at the record ({@code after}) — the same snapshot unless
  * that write changed it too, just before the record — and, for a member record whose write goes on to change the
- * settings, the revision of that settings record ({@code shownAt}), whose Close event shows both changes. Either
- * snapshot may be null (no half known). Immutable.
+ * settings, the revision of that settings record ({@code shownAt}), whose Close event shows both changes — and for
+ * a settings record deleting them with their member, the revision of the member's removal, whose Close event shows
+ * it. Either snapshot may be null (no half known). Immutable.
  */
 public record OtherHalf(JsonNode before, JsonNode after, Long shownAt) {
 }

@@ -446,6 +446,51 @@ class CloseMembershipsIT {
                 .isEqualTo("deactivated");
     }
 
+    /**
+     * Removing a member (through the native API) deletes its Close settings and pinned views as recorded changes
+     * (action {@code deleted}, the object as {@code before}), by the removing write just before the member's own
+     * record: their rows vanished with the member, unrecorded, so a reader mirroring them from the events or the
+     * webhooks kept them. A member with neither stored records neither. Close's log shows the removal as the
+     * membership's one deactivation, with the settings it had.
+     */
+    @Test
+    void removingAMember_recordsItsSettingsAndPinnedViewsAsDeleted_inTheSameWrite() {
+        var org = close.org();
+        Http.Res created = org.admin().post("/membership/", Map.of("email", "pv@example.com", "role_id", "user"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        String id = created.get("id").stringValue();
+        String userId = created.get("user_id").stringValue();
+        assertThat(org.admin().put("/membership/" + id + "/pinned_views/", Map.of("saved_view_ids", List.of("save_a1")))
+                .status()).isEqualTo(200);
+        assertThat(org.admin().put("/membership/" + id + "/", Map.of("track_email_opens", true)).status())
+                .isEqualTo(200);
+        long plain = close.member(org, "plain", close.native_().roleId(org.org(), "User"));
+
+        Http.Res removed = node.service().delete(org.path() + "/members/" + userId);
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
+        assertThat(node.service().delete(org.path() + "/members/" + plain).status()).isEqualTo(204);
+
+        JsonNode pinned = node.service().get(org.path() + "/events?object_type=close_pinned_views&action=deleted")
+                .json().get("items");
+        assertThat(pinned).as("%s", pinned).hasSize(1);
+        assertThat(strings(pinned.get(0).get("before").get("saved_view_ids"))).containsExactly("save_a1");
+        assertThat(pinned.get(0).get("before").get("user_id").stringValue()).isEqualTo(userId);
+        assertThat(pinned.get(0).get("after").isNull()).isTrue();
+        JsonNode settings = node.service()
+                .get(org.path() + "/events?object_type=close_membership_settings&action=deleted").json().get("items");
+        assertThat(settings).as("%s", settings).hasSize(1);
+        assertThat(settings.get(0).get("before").get("track_email_opens").booleanValue()).isTrue();
+        assertThat(settings.get(0).get("after").isNull()).isTrue();
+        assertThat(List.of(pinned.get(0).get("revision").longValue(), settings.get(0).get("revision").longValue()))
+                .as("recorded by the removing write, just before the member")
+                .containsExactly(removed.revision() - 2, removed.revision() - 1);
+
+        JsonNode shown = org.admin().get("/event/?object_id=" + id).get("data");
+        assertThat(shown).extracting(e -> e.get("action").stringValue())
+                .containsExactly("deactivated", "updated", "activated");
+        assertThat(shown.get(0).get("data").get("track_email_opens").booleanValue()).isTrue();
+    }
+
     @Test
     void theLastMemberAbleToManageRoles_cannotBeDeactivatedOrDemoted() {
         var org = close.org();
