@@ -221,7 +221,8 @@ public final class Fields {
     /**
      * Why {@code userId} is not a user id {@link #identifier} takes, ready to follow the field's name, or null when it
      * is one: the invisible rule alone ({@link Invisible}), for a reader that checks a value before sending it (the
-     * command line's apply file), so that it refuses what the server refuses, by the same rule. The rule every
+     * command line's apply file), so that it refuses what the server refuses, by the same rule, and for an identifier
+     * read as an item of a list (a role's user field ids, Close's custom field ids). The rule every
      * member's user id meets besides (its length, no control character, no reference's prefix) is the member
      * feature's ({@code MemberRef.userIdProblem}); such a reader checks both.
      */

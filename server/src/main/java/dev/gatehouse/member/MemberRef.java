@@ -7,6 +7,7 @@ import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.DotSegments;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Text;
+import dev.gatehouse.json.UnescapedPaths;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -33,6 +34,12 @@ public sealed interface MemberRef {
     int MAX_LENGTH = 200;
     String ID_PREFIX = "id:";
     String USER_PREFIX = "user:";
+    /**
+     * The model of the organizations Close's clients talk to: they put a user id into a path unescaped, so a user id
+     * there holds none of the characters that would change what the path names ({@link #userIdProblem(String,
+     * String)}).
+     */
+    String UNESCAPED_PATHS_MODEL = "close";
 
     /** {@code id:…}. */
     record ById(long id) implements MemberRef {
@@ -145,7 +152,8 @@ public sealed interface MemberRef {
      * Why {@code userId} cannot be a member's user id, ready to follow the field's name ({@code user_id}), or null when
      * it can: the rule every member's user id meets however it came to be (given, or derived as Rooms derives it from
      * the email), which the server applies to every new member and a command line applies before it sends one (an
-     * apply file), so that both refuse the same ids. A user id has 1 to {@link #MAX_LENGTH} characters
+     * apply file), so that both refuse the same ids; in an organization of Close's model the server also applies the
+     * rule of {@link #userIdProblem(String, String)}. A user id has 1 to {@link #MAX_LENGTH} characters
      * ({@link #userIdLength}), no control character (tab and line breaks included: bodies allow them in text, but a
      * path names a member by its user id and holds none, so such a member could be created and never addressed) and
      * does not begin with a reference's prefix ({@link #ID_PREFIX}, {@link #USER_PREFIX}): a path reads them as its
@@ -172,6 +180,22 @@ public sealed interface MemberRef {
                     + "id or its user id, got \"" + Fields.abbreviate(userId) + "\"";
         }
         return DotSegments.problem(userId);
+    }
+
+    /**
+     * {@link #userIdProblem(String)} for a new member of an organization of the model {@code modelId}: in one of
+     * {@link #UNESCAPED_PATHS_MODEL}, whose clients put a user id into a path unescaped, it also holds no {@code ?},
+     * {@code #}, {@code %}, {@code /} or {@code \} ({@link UnescapedPaths}): {@code DELETE
+     * /api/v1/group/G/member/victim#x/} sent so removes {@code victim}, and {@code victim%2Fx}'s removes
+     * {@code victim/x}. Other models keep the rule of {@link #userIdProblem(String)}: a Rooms user id is an email,
+     * which may hold {@code #} or {@code %}. A user id stored before is read as stored.
+     */
+    static String userIdProblem(String userId, String modelId) {
+        String problem = userIdProblem(userId);
+        if (problem != null || !UNESCAPED_PATHS_MODEL.equals(modelId)) {
+            return problem;
+        }
+        return UnescapedPaths.problem(userId, "in an organization of the " + modelId + " model, Close's clients");
     }
 
     /**

@@ -156,7 +156,7 @@ public final class MemberService {
      */
     void requireValidNew(Caller caller, PermissionModel model, long orgId, MemberInput in,
                          LongFunction<Optional<Role>> role, boolean restoring) {
-        String userIdProblem = MemberRef.userIdProblem(in.userId());
+        String userIdProblem = MemberRef.userIdProblem(in.userId(), model.id());
         if (userIdProblem != null) {
             throw InvalidInputException.field("user_id", userIdProblem);
         }

@@ -506,6 +506,59 @@ class HostileValuesIT {
         assertThat(imported.status()).as("%s", imported).isEqualTo(200);
     }
 
+    /**
+     * In an organization of the {@code close} model a new member's user id holds no {@code ?}, {@code #}, {@code %},
+     * {@code /} or {@code \}: Close's clients put it into a path unescaped, so removing {@code victim#x} or
+     * {@code victim?x} from a group removed {@code victim}, and {@code victim%2Fx}'s removal removed {@code victim/x}.
+     * The native API and an import line refuse it with a 400 naming {@code user_id} and the character, and change
+     * nothing; what a Close client sends as the id itself (a space, {@code +}, {@code ;}) passes, and other models
+     * keep taking such ids.
+     */
+    @Test
+    void userIdsThatAnUnescapedPathWouldChange_areRefusedInCloseOrganizations_only() throws IOException {
+        Http service = node.service();
+        long user = fixtures.roleId(org, "User");
+        List<String> refused = List.of("victim#x", "victim?x", "victim%2Fx", "victim%41", "victim%", "victim/x",
+                "victim\\x", "#", "?victim");
+        long before = node.appliedRevision();
+        for (String id : refused) {
+            String character = id.replaceAll("^[^#?%/\\\\]*([#?%/\\\\]).*$", "$1");
+            Http.Res created = service.post(org.path() + "/members", Map.of("user_id", id, "email",
+                    "paths@acme.test", "role_id", user));
+            assertNamed(created, "user_id");
+            assertThat(created.get("errors").get("user_id").stringValue()).as(id)
+                    .startsWith("must not hold \"" + character + "\"").contains("close model");
+            Http.Res imported = service.raw("POST", org.path() + "/import", line("type", "member", "user_id", id,
+                    "email", "paths@acme.test", "role", "User") + "\n", "application/x-ndjson");
+            assertThat(imported.status()).as("%s: %s", id, imported).isEqualTo(400);
+            assertThat(imported.get("detail").stringValue()).as(id).contains("user_id")
+                    .contains("must not hold \"" + character + "\"");
+        }
+        assertThat(node.appliedRevision()).isEqualTo(before);
+        List<String> passing = List.of("victim x", "victim+x", "victim;x", "victim@acme.test", "victim&x=y");
+        for (String id : passing) {
+            Http.Res created = service.post(org.path() + "/members", Map.of("user_id", id, "email",
+                    "paths-" + passing.indexOf(id) + "@acme.test", "role_id", user));
+            assertThat(created.status()).as("%s: %s", id, created).isEqualTo(201);
+        }
+
+        try (InputStream in = HostileValuesIT.class.getResourceAsStream("/models/sites.json")) {
+            ObjectNode model = (ObjectNode) Json.MAPPER.readTree(in);
+            model.put("id", "sites-paths");
+            assertThat(service.post("/v1/models", model).status()).isEqualTo(201);
+        }
+        Fixtures.Org sites = fixtures.org("sites-paths");
+        long owner = fixtures.roleId(sites, "Owner");
+        for (String id : refused) {
+            Http.Res created = service.post(sites.path() + "/members", Map.of("user_id", id, "email",
+                    "paths-" + refused.indexOf(id) + "@acme.test", "role_id", owner));
+            assertThat(created.status()).as("%s: %s", id, created).isEqualTo(201);
+        }
+        Http.Res imported = service.raw("POST", sites.path() + "/import", line("type", "member", "user_id",
+                "imported#1", "email", "paths-imported@acme.test", "role", "Owner") + "\n", "application/x-ndjson");
+        assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+    }
+
     private static String line(Object... keysAndValues) {
         Map<String, Object> fields = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {

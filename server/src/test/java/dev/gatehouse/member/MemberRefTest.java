@@ -120,4 +120,28 @@ class MemberRefTest {
         assertThat(ResourceType.recordedIdProblem("x".repeat(ResourceType.MAX_ID_LENGTH + 1)))
                 .isEqualTo(ResourceType.idProblem("x".repeat(ResourceType.MAX_ID_LENGTH + 1)));
     }
+
+    /**
+     * In an organization of the {@code close} model, whose clients put a user id into a path unescaped, a user id
+     * holds no {@code ?}, {@code #}, {@code %}, {@code /} or {@code \}, each named; what such a path sends as itself
+     * passes, and other models keep the rule of every model.
+     */
+    @Test
+    void inACloseOrganization_aUserIdHoldsNothingAnUnescapedPathWouldChange() {
+        for (String id : List.of("victim#x", "victim?x", "victim%2Fx", "victim%41", "victim%", "victim/x", "victim\\x",
+                "a/b", "a\\b", "%2ex")) {
+            String problem = MemberRef.userIdProblem(id, MemberRef.UNESCAPED_PATHS_MODEL);
+            assertThat(problem).as(id).startsWith("must not hold \"").contains("Close's clients")
+                    .contains("\"" + id + "\"");
+            assertThat(MemberRef.userIdProblem(id, "rooms")).as(id).isNull();
+            assertThat(MemberRef.userIdProblem(id)).as(id).isNull();
+        }
+        assertThat(MemberRef.userIdProblem("victim#x", "close")).startsWith("must not hold \"#\"");
+        assertThat(MemberRef.userIdProblem("a%2Fb#c", "close")).startsWith("must not hold \"%\"");
+        assertThat(MemberRef.userIdProblem("../x", "close")).contains("a path naming it would be rewritten by clients");
+        for (String id : List.of("victim x", "victim+x", "victim;x", "victim@acme.test", "victim&x=y", "vïctim",
+                "victim|x")) {
+            assertThat(MemberRef.userIdProblem(id, "close")).as(id).isNull();
+        }
+    }
 }

@@ -152,6 +152,25 @@ class RolesIT {
         assertThat(ok.get("visibility").get("unassigned").stringValue()).isEqualTo("require_assignment");
     }
 
+    /**
+     * A user field id with whitespace or an invisible character at an end, or an invisible one inside, names no field:
+     * a role holding only such, requiring assignment, would see no record. It is refused naming the character, through
+     * {@code /v1} as through Close (it was stored as sent).
+     */
+    @Test
+    void visibility_aFieldIdWithAnInvisibleCharacter_isRefusedNamingIt() {
+        var org = fx.org("close");
+        for (String field : List.of(" cf_owner", "cf_owner\u00a0", "cf_\u200bowner", "\u00a0")) {
+            Http.Res res = node.service().post(org.path() + "/roles", Map.of("name", "Hidden field", "permissions",
+                    List.of("calling"), "visibility", Map.of("user_field_ids", List.of(field),
+                            "unassigned", "require_assignment")));
+            assertThat(res.status()).as("%s: %s", field, res).isEqualTo(400);
+            assertThat(res.get("errors").get("visibility.user_field_ids").stringValue()).as(field)
+                    .containsAnyOf("U+", "must not be blank");
+        }
+        assertThat(node.service().get(org.path() + "/roles").json().toString()).doesNotContain("Hidden field");
+    }
+
     @Test
     void delete_refusedWhileMembersHoldRole() {
         var org = fx.org("close");

@@ -320,7 +320,7 @@ public final class CloseApi implements Dialect {
         ObjectNode body = Json.object();
         ObjectNode error = body.putObject("error");
         error.put("message", "API call limit reached (" + budget.limit() + " requests per window " + counted
-                + "); retry in " + budget.resetSeconds() + " seconds.");
+                + "); retry in " + budget.resetSeconds() + (budget.resetSeconds() == 1 ? " second." : " seconds."));
         error.put("rate_reset", budget.resetSeconds());
         error.put("rate_limit", budget.limit());
         ctx.header("Retry-After", String.valueOf(budget.resetSeconds()));

@@ -228,6 +228,20 @@ class CloseConventionsIT {
     }
 
     @Test
+    void a429_saysOneSecond_inTheSingular() {
+        try (TestNode limited = TestNode.start(c -> c.withCloseRateLimit(new RateLimit(1, 1)))) {
+            var org = new CloseFixtures(limited).org();
+            Http.Res refused = org.admin().get("/role/");
+            for (int attempt = 0; attempt < 20 && refused.status() != 429; attempt++) {
+                refused = org.admin().get("/role/");
+            }
+            assertThat(refused.status()).as("%s", refused).isEqualTo(429);
+            assertThat(refused.get("error").get("rate_reset").intValue()).isEqualTo(1);
+            assertThat(refused.get("error").get("message").stringValue()).endsWith("; retry in 1 second.");
+        }
+    }
+
+    @Test
     void badInput_isAClose400_neverA500() {
         var org = close.org();
         Http.Res malformed = org.admin().raw("POST", "/role/", "{\"name\": ", "application/json");

@@ -223,6 +223,39 @@ class CloseRolesIT {
         assertThat(dup.get("error").stringValue()).contains("Closer");
     }
 
+    /**
+     * A custom field id with whitespace or an invisible character at an end, or an invisible character inside, names
+     * no custom field: stored, a member holding the role with {@code require_assignment} saw no lead. Each is a 400
+     * naming the field and the character, on a create and on a PUT, and changes nothing.
+     */
+    @Test
+    void leadVisibility_customFieldIdsWithInvisibleCharacters_areRefused_namingTheCharacter() {
+        var org = close.org();
+        Map<String, Object> kept = role("Kept", List.of("calling"));
+        kept.put("visibility_user_lcf_ids", List.of("cf_owner"));
+        kept.put("visibility_user_lcf_behavior", "require_assignment");
+        String id = org.admin().post("/role/", kept).get("id").stringValue();
+        Map<String, String> refused = Map.of(" cf_owner", "U+0020", "cf_owner\u00a0", "U+00A0",
+                "cf_\u200bowner", "U+200B", "\u00a0", "blank", "", "blank");
+        long before = node.appliedRevision();
+        for (Map.Entry<String, String> field : refused.entrySet()) {
+            String ids = "[\"cf_setter\", \"" + field.getKey() + "\"]";
+            Http.Res created = org.admin().raw("POST", "/role/", "{\"name\": \"Hidden\", \"permissions\": "
+                    + "[\"calling\"], \"visibility_user_lcf_ids\": " + ids + ", \"visibility_user_lcf_behavior\": "
+                    + "\"require_assignment\"}", "application/json");
+            Http.Res put = org.admin().raw("PUT", "/role/" + id + "/", "{\"visibility_user_lcf_ids\": " + ids + "}",
+                    "application/json");
+            for (Http.Res res : List.of(created, put)) {
+                assertThat(res.status()).as("%s: %s", field.getKey(), res).isEqualTo(400);
+                assertThat(res.get("field-errors").get("visibility_user_lcf_ids").stringValue()).as("%s", res)
+                        .startsWith("Custom field ids must not").contains(field.getValue());
+            }
+        }
+        assertThat(node.appliedRevision()).isEqualTo(before);
+        assertThat(org.admin().get("/role/" + id + "/").get("visibility_user_lcf_ids"))
+                .extracting(JsonNode::stringValue).containsExactly("cf_owner");
+    }
+
     @Test
     void leadVisibility_requiredWithoutViewAllLeads_forbiddenWithIt_andMapsToTheNativeVisibility() {
         var org = close.org();
