@@ -630,18 +630,8 @@ class RoomsExportIT {
     @Test
     void exportTakenBeforeAScheduledRevocation_importsAfterItAsRevoked() {
         Fixtures.Org org = source("rooms");
-        String base = "/restapi/v2/accounts/" + org.accountId();
-        int harbour = items(node.service().get(base + "/rooms").json()).stream()
-                .filter(r -> r.get("name").stringValue().equals("Harbour")).findFirst().orElseThrow()
-                .get("roomId").intValue();
-        long buyer = fx.role(org, Map.of("name", "Buyer", "permissions", List.of("canViewRoomDetails"), "external",
-                true));
-        ok(node.service().post(base + "/rooms/" + harbour + "/users", Map.of("email", "eve@buyer.test",
-                "firstName", "Eve", "lastName", "E", "roleId", buyer)));
-        long eve = memberId(org, "eve@buyer.test");
         String revocationDate = clock.instant().plusSeconds(45).truncatedTo(ChronoUnit.SECONDS).toString();
-        ok(node.service().post(base + "/rooms/" + harbour + "/users/" + eve + "/revoke_access",
-                Map.of("revocationDate", revocationDate)));
+        int harbour = eveRevokedFromHarbourAsOf(org, revocationDate);
         List<JsonNode> earlier = Bulk.export(node.service(), org.id());
         assertThat(roomUserLine(earlier, harbour, "eve@buyer.test").has("revoked_role")).isFalse();
 
@@ -686,17 +676,8 @@ class RoomsExportIT {
     @Test
     void aRoomRoleEndedSinceTheExport_isUnchangedToAMemberKeyAsToTheServiceKey() {
         Fixtures.Org org = source("rooms");
-        String base = "/restapi/v2/accounts/" + org.accountId();
-        int harbour = items(node.service().get(base + "/rooms").json()).stream()
-                .filter(r -> r.get("name").stringValue().equals("Harbour")).findFirst().orElseThrow()
-                .get("roomId").intValue();
-        long buyer = fx.role(org, Map.of("name", "Buyer", "permissions", List.of("canViewRoomDetails"), "external",
-                true));
-        ok(node.service().post(base + "/rooms/" + harbour + "/users", Map.of("email", "eve@buyer.test",
-                "firstName", "Eve", "lastName", "E", "roleId", buyer)));
-        long eve = memberId(org, "eve@buyer.test");
-        ok(node.service().post(base + "/rooms/" + harbour + "/users/" + eve + "/revoke_access",
-                Map.of("revocationDate", clock.instant().plusSeconds(45).truncatedTo(ChronoUnit.SECONDS).toString())));
+        int harbour = eveRevokedFromHarbourAsOf(org,
+                clock.instant().plusSeconds(45).truncatedTo(ChronoUnit.SECONDS).toString());
         List<JsonNode> earlier = Bulk.export(node.service(), org.id());
         String header = Json.writeString(earlier.get(0));
         JsonNode ended = earlier.stream().filter(l -> l.get("type").stringValue().equals("assignment")
@@ -723,6 +704,25 @@ class RoomsExportIT {
         assertThat(unseen.get("detail").stringValue().replace(Integer.toString(harbour), "999999"))
                 .isEqualTo(missing.get("detail").stringValue());
         restore(org, "Harbour", "eve@buyer.test");
+    }
+
+    /**
+     * An external user, eve@buyer.test, invited into the room Harbour as a Buyer through the Rooms API, its access there
+     * revoked as of {@code revocationDate} (its role ending then); returns Harbour's room id.
+     */
+    private int eveRevokedFromHarbourAsOf(Fixtures.Org org, String revocationDate) {
+        String base = "/restapi/v2/accounts/" + org.accountId();
+        int harbour = items(node.service().get(base + "/rooms").json()).stream()
+                .filter(r -> r.get("name").stringValue().equals("Harbour")).findFirst().orElseThrow()
+                .get("roomId").intValue();
+        long buyer = fx.role(org, Map.of("name", "Buyer", "permissions", List.of("canViewRoomDetails"), "external",
+                true));
+        ok(node.service().post(base + "/rooms/" + harbour + "/users", Map.of("email", "eve@buyer.test",
+                "firstName", "Eve", "lastName", "E", "roleId", buyer)));
+        long eve = memberId(org, "eve@buyer.test");
+        ok(node.service().post(base + "/rooms/" + harbour + "/users/" + eve + "/revoke_access",
+                Map.of("revocationDate", revocationDate)));
+        return harbour;
     }
 
     /**
