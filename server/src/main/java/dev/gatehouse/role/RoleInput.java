@@ -2,6 +2,7 @@ package dev.gatehouse.role;
 
 import dev.gatehouse.json.Fields;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -34,6 +35,14 @@ public record RoleInput(String name, String description, List<String> permission
         if (v != null) {
             v.allowOnly(Set.of("user_field_ids", "unassigned"));
             List<String> fields = v.strings("user_field_ids", true, 100, 128);
+            // a field id with whitespace or an invisible character at an end, or one inside, names no user field: a
+            // role requiring assignment would see no record (judged as sent: a role stored before keeps its ids)
+            String unnamed = fields == null ? null : fields.stream().map(Fields::identifierProblem)
+                    .filter(Objects::nonNull).findFirst().orElse(null);
+            if (unnamed != null) {
+                v.error("user_field_ids", "a field id " + unnamed);
+                fields = null;
+            }
             String unassigned = v.string("unassigned", true, 64);
             if (unassigned != null && !RoleVisibility.BEHAVIOURS.contains(unassigned)) {
                 v.error("unassigned", "must be one of " + RoleVisibility.BEHAVIOURS);

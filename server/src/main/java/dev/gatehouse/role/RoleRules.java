@@ -7,7 +7,6 @@ import dev.gatehouse.model.VisibilityRule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /** The content rules of a role against its model, checked for every create and update. */
 final class RoleRules {
@@ -51,12 +50,6 @@ final class RoleRules {
                     case BLANK_FIELD -> errors.put("visibility.user_field_ids", "must not hold an empty field id");
                 }
             });
-            if (visibility != null && !errors.containsKey("visibility.user_field_ids")) {
-                // a field id with whitespace or an invisible character at an end, or one inside, names no user field:
-                // a role requiring assignment would see no record
-                visibility.userFieldIds().stream().map(Fields::identifierProblem).filter(Objects::nonNull)
-                        .findFirst().ifPresent(p -> errors.put("visibility.user_field_ids", "a field id " + p));
-            }
         }
         if (!errors.isEmpty()) {
             String detail = Fields.detail(errors);

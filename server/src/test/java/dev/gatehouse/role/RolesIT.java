@@ -169,6 +169,15 @@ class RolesIT {
                     .containsAnyOf("U+", "must not be blank");
         }
         assertThat(node.service().get(org.path() + "/roles").json().toString()).doesNotContain("Hidden field");
+        // judged as sent: a role stored before the rule keeps its ids through a change of something else
+        long stored = fx.role(org, Map.of("name", "Stored before", "permissions", List.of("calling"), "visibility",
+                Map.of("user_field_ids", List.of("cf_owner"), "unassigned", "require_assignment")));
+        node.node().core().store().jdbi().useHandle(h -> h.createUpdate("UPDATE roles SET visibility = "
+                + "jsonb_set(visibility, '{user_field_ids,0}', '\" cf_owner\"') WHERE id = :id").bind("id", stored)
+                .execute());
+        Http.Res renamed = node.service().patch(org.path() + "/roles/" + stored, Map.of("name", "Renamed"));
+        assertThat(renamed.status()).as("%s", renamed).isEqualTo(200);
+        assertThat(renamed.get("visibility").get("user_field_ids").get(0).stringValue()).isEqualTo(" cf_owner");
     }
 
     @Test
