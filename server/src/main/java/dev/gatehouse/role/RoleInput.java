@@ -2,7 +2,6 @@ package dev.gatehouse.role;
 
 import dev.gatehouse.json.Fields;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -35,10 +34,7 @@ public record RoleInput(String name, String description, List<String> permission
         if (v != null) {
             v.allowOnly(Set.of("user_field_ids", "unassigned"));
             List<String> fields = v.strings("user_field_ids", true, 100, 128);
-            // a field id with whitespace or an invisible character at an end, or one inside, names no user field: a
-            // role requiring assignment would see no record (judged as sent: a role stored before keeps its ids)
-            String unnamed = fields == null ? null : fields.stream().map(Fields::identifierProblem)
-                    .filter(Objects::nonNull).findFirst().orElse(null);
+            String unnamed = fields == null ? null : RoleVisibility.fieldIdProblem(fields);
             if (unnamed != null) {
                 v.error("user_field_ids", "a field id " + unnamed);
                 fields = null;

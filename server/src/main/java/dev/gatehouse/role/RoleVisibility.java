@@ -1,5 +1,6 @@
 package dev.gatehouse.role;
 
+import dev.gatehouse.json.Fields;
 import dev.gatehouse.model.VisibilityRule;
 import java.util.List;
 import java.util.Objects;
@@ -58,6 +59,17 @@ public record RoleVisibility(List<String> userFieldIds, String unassigned) {
             return Optional.of(Problem.BLANK_FIELD);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why the user field ids a request sends name no field, ready to follow "a field id" or the dialect's name for
+     * one, or null when each is an identifier ({@link Fields#identifierProblem}): one with whitespace or an invisible
+     * character at an end, or an invisible one inside ({@code " cf_owner"}, {@code cf_owner} followed by a no-break
+     * space), names no field, so a role requiring assignment would see no record. Judged on what is sent, by every API
+     * that sets them: a role stored before the rule keeps its ids.
+     */
+    public static String fieldIdProblem(List<String> userFieldIds) {
+        return userFieldIds.stream().map(Fields::identifierProblem).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     public RoleVisibility {

@@ -13,7 +13,6 @@ import dev.gatehouse.role.RoleInput;
 import dev.gatehouse.role.RoleService;
 import dev.gatehouse.role.RoleVisibility;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -176,7 +175,7 @@ final class RolesResource {
      * []) clears it too, and that a role with {@code view_all_leads} keeps none (its stored fields, from before the
      * PUT gave it that permission, would otherwise break the rule). So a non-empty field sent with
      * {@code view_all_leads} is a 400 naming it, whatever the other field holds, and a field left empty beside a set
-     * one is a 400 naming the empty one. A custom field id is an identifier ({@link Fields#identifierProblem}): one
+     * one is a 400 naming the empty one. A custom field id is an identifier ({@link RoleVisibility#fieldIdProblem}): one
      * with whitespace or an invisible character at an end, or an invisible character inside ({@code " cf_owner"},
      * {@code cf_owner} followed by a no-break space, a zero-width space inside) names no custom field, so a member
      * holding the role with {@code require_assignment} would see no lead; it is a 400 naming the field and the
@@ -191,8 +190,7 @@ final class RolesResource {
             if (behavior != null && !RoleVisibility.BEHAVIOURS.contains(behavior)) {
                 f.error(LCF_BEHAVIOR, "Must be one of: allow_unassigned, require_assignment.");
             }
-            String invisible = ids == null ? null : ids.stream().map(Fields::identifierProblem)
-                    .filter(Objects::nonNull).findFirst().orElse(null);
+            String invisible = ids == null ? null : RoleVisibility.fieldIdProblem(ids);
             if (invisible != null) {
                 f.error(LCF_IDS, "Custom field ids " + invisible + ".");
             }
