@@ -8,11 +8,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
@@ -26,7 +28,8 @@ import org.slf4j.MDC;
  * Upgrade Required though there is nothing to upgrade to) — rendered like every other error: in the shape
  * of the dialect that owns the path, never as Jetty's HTML page. The path is the request's, or, when the
  * request could not be built, the target of the request line, or the start of its path when the line itself was
- * refused ({@link HeadTimedConnection#target()}); with none (a line without a path) the default dialect answers. The detail never echoes request data beyond Jetty's short reason.
+ * refused ({@link HeadTimedConnection#target()}); with none (a line without a path) the default dialect answers. The detail never echoes request data beyond Jetty's short reason. The answer says
+ * {@code Connection: close}, and the connection closes after it.
  *
  * <p>Thread-safe (immutable).
  */
@@ -70,6 +73,11 @@ final class DialectErrorHandler extends ErrorHandler {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
         response.getHeaders().put(EdgeConnectionFactory.NOSNIFF); // an answer to a request that was never built too
+        if (request.getConnectionMetaData().getConnection() instanceof HttpConnection) {
+            // the connection is not read again after such an error, and the answer says so, or a pooling client
+            // would send its next request on a connection about to close
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
         response.write(true, ByteBuffer.wrap(reply.body()), callback);
     }
 
