@@ -437,12 +437,15 @@ final class GroupCommit implements AutoCloseable {
                     }
                 }
                 List<ChangeLogStore.Authored> authored = new ArrayList<>(succeeded.size());
+                boolean unrecorded = false;
                 for (Request<?> request : succeeded) {
                     authored.add(new ChangeLogStore.Authored(request.actor, request.at, request.changes));
+                    unrecorded |= request.changes.isEmpty();
                 }
+                // a write that recorded nothing answers with the newest revision it could see (Store#unrecorded):
+                // read after every write ran and before their records, which come after it
+                seen = unrecorded ? log.latestRevision(handle) : 0;
                 records = log.append(handle, authored);
-                // a batch that recorded nothing answers with the newest revision it could see (Store#unrecorded)
-                seen = records.isEmpty() ? log.latestRevision(handle) : records.get(records.size() - 1).revision();
                 committing = true;
                 handle.commit();
                 turn.handOn();
@@ -478,10 +481,14 @@ final class GroupCommit implements AutoCloseable {
         if (!records.isEmpty()) {
             feed.publish(records);
         }
+        // a write that recorded nothing saw the records of the writes before it in the batch, not those after it
+        // (a deletion after it would be named by a token of a state where what it answered no longer holds)
         int next = 0;
         for (Request<?> request : succeeded) {
-            request.succeed(records.subList(next, next + request.changes.size()), seen, feed);
-            next += request.changes.size();
+            List<ChangeRecord> own = records.subList(next, next + request.changes.size());
+            request.succeed(own, seen, feed);
+            next += own.size();
+            seen = own.isEmpty() ? seen : own.get(own.size() - 1).revision();
         }
         for (Request<?> request : batch) {
             request.refuse();

@@ -198,10 +198,12 @@ public final class Store implements AutoCloseable {
 
     /**
      * The consistency token of a write that recorded nothing: the newest revision its transaction could see
-     * ({@code seen}, read last in it), and at least this node's applied one. The write was judged by the tables, which
+     * ({@code seen}, read last in it, after its work), and no later one. The write was judged by the tables, which
      * may hold changes this node has not applied yet (another node's); naming only the applied revision would let a
-     * {@code min_revision} check on any node answer from state older than the one the write found. This node is caught
-     * up to it at once where the log can be read; should that fail, a check naming it waits as for any revision.
+     * {@code min_revision} check on any node answer from state older than the one the write found. Naming a later one
+     * (this node's applied revision, once it is past) would name a state where what the write answered may no longer
+     * hold: a deletion of what it found. This node is caught up to it at once where the log can be read; should that
+     * fail, a check naming it waits as for any revision.
      */
     static long unrecorded(long seen, ChangeFeed feed) {
         if (seen > feed.applied()) {
@@ -211,7 +213,7 @@ public final class Store implements AutoCloseable {
                 // the tailer applies it shortly; the token stays what the write saw
             }
         }
-        return Math.max(seen, feed.applied());
+        return seen;
     }
 
     /** A write committed by {@link #commitAlone}, which this node applies once {@link #publish} runs. */

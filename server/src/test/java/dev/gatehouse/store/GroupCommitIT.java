@@ -227,6 +227,35 @@ class GroupCommitIT {
         }
     }
 
+    /**
+     * A write that records nothing answers the revision of the state it found: in a batch, the last record of the
+     * writes before it, never one of a write after it (a deletion after a no-op PUT answered that PUT with the
+     * deletion's revision, where what it answered no longer held).
+     */
+    @Test
+    void aWriteThatRecordsNothing_inABatch_answersTheRevisionBeforeTheWritesAfterIt() {
+        Fixtures.Org org = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        long found = node.appliedRevision();
+        CompletableFuture<Written<String>> first;
+        CompletableFuture<Written<Role>> before;
+        CompletableFuture<Written<String>> between;
+        CompletableFuture<Written<Role>> after;
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            first = queue(() -> store.write(Actor.SYSTEM, org.id(), tx -> "nothing first"));
+            before = queue(() -> createRole(org, "Before"));
+            between = queue(() -> store.write(Actor.SYSTEM, org.id(), tx -> "nothing between"));
+            after = queue(() -> createRole(org, "After"));
+            lock.release();
+        }
+        long beforeRevision = before.join().revision();
+        assertThat(after.join().revision()).isEqualTo(beforeRevision + 1);
+        assertThat(transactionsOf(List.of(beforeRevision, beforeRevision + 1))).isEqualTo(1);
+        assertThat(between.join().revision()).as("the write between the two").isEqualTo(beforeRevision);
+        assertThat(first.join().revision()).as("the write before both").isLessThan(beforeRevision)
+                .isGreaterThanOrEqualTo(found);
+    }
+
     @Test
     void aRehearsal_seesCommittedStateOnly_neverTheUncommittedWritesOfABatch() {
         Fixtures.Org org = fx.org("rooms");
