@@ -15,7 +15,6 @@ import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,11 +39,10 @@ import org.jdbi.v3.core.Handle;
  * is how a generated one is retired, for good: the start with the configured key revokes it in the database
  * ({@link #retireStoredServiceKeys}), so that no node accepts it again, one started without a key included.
  *
- * <p>Every node on a database has the same configured key: a start with one is refused while a live node runs with
- * another ({@link #requireSameKeyAsLiveNodes}) — unless that is this node's previous key
- * ({@code GATEHOUSE_PREVIOUS_SERVICE_KEY}), which it accepts beside its key, as the key, while the deployment rotates
- * from one to the other (docs/deployment.md): each node restarted with the new key and the old one as previous, then
- * each without the previous one.
+ * <p>Every node on a database has the same configured key, except while the deployment rotates from one key to another
+ * (docs/deployment.md): each node restarted with the new key and the old one as its previous key
+ * ({@code GATEHOUSE_PREVIOUS_SERVICE_KEY}), which it accepts beside its key, as the key, then each without the
+ * previous one. A start whose keys do not fit the live nodes' so is refused ({@link #requireSameKeyAsLiveNodes}).
  * Thread-safe.
  */
 public final class KeyService implements ChangeListener {
@@ -69,6 +67,9 @@ public final class KeyService implements ChangeListener {
      * concurrent starts on one database take turns.
      */
     private static final long SERVICE_KEY_LOCK = 7;
+    /** How a refused start's message ends ({@link #requireSameKeyAsLiveNodes}). */
+    private static final String COUNTS_AS_LIVE = "a node stopped without shutting down counts as live until "
+            + NodeRegistry.LIVE_SECONDS + " s after it was last seen";
 
     private final Store store;
     private final KeyStore keys = new KeyStore();
@@ -81,8 +82,8 @@ public final class KeyService implements ChangeListener {
     /** The previous key accepted beside it while the deployment rotates (class comment): it, its hash; or null. */
     private final String previousServiceKey;
     private final byte[] previousServiceKeyHash;
-    /** The configured key's fingerprint, which this node's row in the node registry carries; null without a key. */
-    private final String fingerprint;
+    /** The fingerprints of the configured key and of the previous one, which this node's registry row carries. */
+    private final NodeRegistry.KeyFingerprints fingerprints;
     /**
      * The key id and the secret's hash of the configured key when it has the form of a generated service key — it may
      * be the one the database stores, pinned ({@link #isPinned}) — else null.
@@ -110,7 +111,9 @@ public final class KeyService implements ChangeListener {
         this.configuredServiceKeyHash = configuredServiceKey == null ? null : Secrets.sha256(configuredServiceKey);
         this.previousServiceKey = previousServiceKey;
         this.previousServiceKeyHash = previousServiceKey == null ? null : Secrets.sha256(previousServiceKey);
-        this.fingerprint = configuredServiceKey == null ? null : KeyFingerprint.of(configuredServiceKey);
+        String fingerprint = configuredServiceKey == null ? null : KeyFingerprint.of(configuredServiceKey);
+        this.fingerprints = new NodeRegistry.KeyFingerprints(fingerprint, previousServiceKey == null ? null
+                : KeyFingerprint.withSaltOf(fingerprint, previousServiceKey));
         Secrets.Parsed parsed = serviceForm(configuredServiceKey);
         this.configuredKeyId = parsed == null ? null : parsed.keyId();
         this.configuredSecretHash = parsed == null ? null : Secrets.sha256(parsed.secret());
@@ -125,12 +128,12 @@ public final class KeyService implements ChangeListener {
     }
 
     /**
-     * The fingerprint of the configured key ({@link KeyFingerprint}) that this node's row in the node registry carries
-     * ({@code NodeRegistry}), for {@link #requireSameKeyAsLiveNodes} on the nodes that start after it; null without a
-     * configured key, whose nodes are not compared.
+     * The fingerprints of the configured key and of the previous one ({@link KeyFingerprint}, under one salt) that
+     * this node's row in the node registry carries ({@code NodeRegistry}), for {@link #requireSameKeyAsLiveNodes} on
+     * the nodes that start after it; null without that key (nodes without a configured key are not compared).
      */
-    public String serviceKeyFingerprint() {
-        return fingerprint;
+    public NodeRegistry.KeyFingerprints serviceKeyFingerprint() {
+        return fingerprints;
     }
 
     /**
@@ -332,41 +335,81 @@ public final class KeyService implements ChangeListener {
     }
 
     /**
-     * Refuses this start, with a configured key, while another live node ({@code NodeRegistry#liveFingerprints}) runs
-     * with a key that is neither this node's nor its previous one: this node would serve every organization under a
-     * key the other nodes refuse, and refuse theirs — behind a load balancer, service-key requests would fail on some
-     * nodes and succeed on others. {@link IllegalStateException} naming those nodes and what to give this one; this
-     * node is then not started. A node without a configured key is unchanged ({@link #bootstrapServiceKey}), and nodes
-     * without one are not compared; nor is a node alone on its database. A node stopped without removing its row
-     * (killed) counts until it has not been seen for {@code NodeRegistry.LIVE_SECONDS}.
+     * Refuses this start, with a configured key, unless its keys fit those of every other live node
+     * ({@code NodeRegistry#liveFingerprints}) as one rotation allows. A node accepts its key and its previous one, if it
+     * has one; this start is accepted when
+     * <ol>
+     *   <li>with each live node, the key of one of the two is accepted by both: this node's key by the live node, as its
+     *   key or its previous one, or the live node's key by this node — so that two nodes are at most one rotation
+     *   apart, and not rotating from one old key to two new ones, of which neither could ever be the deployment's
+     *   alone; and</li>
+     *   <li>one of this node's keys is accepted by every live node: a key remains that every node accepts, which the
+     *   clients hold.</li>
+     * </ol>
+     * So a node with a new key and the old one as previous starts beside nodes with the old key (a rotation's first
+     * step), a node with the old key alone beside nodes that accept it as their previous key (one not rotated yet, or
+     * restarted midway), a node with the new key alone beside nodes that accept it (the last step), and a node rolling
+     * back, with the old key and the new one as previous, beside nodes that accept either; a node whose key is
+     * neither the live nodes' key nor their previous one is refused unless it accepts the live nodes' key as its
+     * previous one. Which of the keys the clients hold the registry does not say: a start relies on the rotation's
+     * order (docs/deployment.md), the clients switched to the new key only once every node accepts it, and a node
+     * without the old key started only once they have. Nodes of builds that record no previous key are taken to
+     * accept their key alone.
      *
-     * <p>Called once this node's row, with its fingerprint, is in the registry ({@code nodeId}): of two nodes started
-     * at once with different keys, the second to look finds the first, whichever it is, so not both start.
+     * <p>Refused, this node would serve every organization under a key some other nodes refuse, or refuse the clients'
+     * key: behind a load balancer, service-key requests would fail on some nodes and succeed on others.
+     * {@link IllegalStateException} naming the live nodes at fault and what to give this one; this node is then not
+     * started. A node without a configured key is unchanged ({@link #bootstrapServiceKey}), and nodes without one are
+     * not compared; nor is a node alone on its database. A node stopped without removing its row (killed) counts until
+     * it has not been seen for {@code NodeRegistry.LIVE_SECONDS}. Each live node costs at most one slow hash of each
+     * of this node's keys ({@link KeyFingerprint.Matcher}), nodes being salted apart.
+     *
+     * <p>Called once this node's row, with its fingerprints, is in the registry ({@code nodeId}): of two nodes started
+     * at once with keys that do not fit, the second to look finds the first, whichever it is, so not both start.
      */
     public void requireSameKeyAsLiveNodes(String nodeId) {
         if (configuredServiceKey == null) {
             return;
         }
         List<NodeRegistry.LiveFingerprint> live = store.read(h -> NodeRegistry.liveFingerprints(h, nodeId));
-        Map<String, Boolean> accepted = new HashMap<>();
-        List<String> others = new ArrayList<>();
+        KeyFingerprint.Matcher key = new KeyFingerprint.Matcher(configuredServiceKey);
+        KeyFingerprint.Matcher previous = previousServiceKey == null ? null
+                : new KeyFingerprint.Matcher(previousServiceKey);
+        boolean keyAcceptedByAll = true;
+        boolean previousAcceptedByAll = previous != null;
+        List<String> apart = new ArrayList<>();
         for (NodeRegistry.LiveFingerprint node : live) {
-            // each comparison costs a slow hash (KeyFingerprint): one per distinct fingerprint
-            boolean ours = accepted.computeIfAbsent(node.fingerprint(),
-                    f -> KeyFingerprint.matches(f, configuredServiceKey)
-                            || previousServiceKey != null && KeyFingerprint.matches(f, previousServiceKey));
-            if (!ours) {
-                others.add(node.nodeId() + " (seen " + Math.round(node.secondsSinceSeen()) + " s ago)");
+            // each matcher hashes its key once per node: the node's two fingerprints share a salt
+            boolean acceptsOurKey = key.matches(node.fingerprint()) || key.matches(node.previousFingerprint());
+            boolean itsKeyIsOurPrevious = previous != null && previous.matches(node.fingerprint());
+            boolean acceptsOurPrevious = itsKeyIsOurPrevious
+                    || previous != null && previous.matches(node.previousFingerprint());
+            // its key is ours or our previous one, or ours is its key or its previous one (rule 1)
+            if (!acceptsOurKey && !itsKeyIsOurPrevious) {
+                apart.add(described(node));
             }
+            keyAcceptedByAll &= acceptsOurKey;
+            previousAcceptedByAll &= acceptsOurPrevious;
         }
-        if (!others.isEmpty()) {
-            throw new IllegalStateException("live node(s) " + String.join(", ", others) + " run on this database "
+        if (!apart.isEmpty()) {
+            throw new IllegalStateException("live node(s) " + String.join(", ", apart) + " run on this database "
                     + "with another service key than this node's" + (previousServiceKey == null ? "" : " or its "
                     + "previous one") + "; give this node the same key (--service-key or GATEHOUSE_SERVICE_KEY), or, "
                     + "to rotate the key, that key as its previous one (--previous-service-key or "
-                    + "GATEHOUSE_PREVIOUS_SERVICE_KEY) beside the new one — a node stopped without shutting down "
-                    + "counts as live until " + NodeRegistry.LIVE_SECONDS + " s after it was last seen");
+                    + "GATEHOUSE_PREVIOUS_SERVICE_KEY) beside the new one — " + COUNTS_AS_LIVE);
         }
+        if (!keyAcceptedByAll && !previousAcceptedByAll) {
+            throw new IllegalStateException("live node(s) " + String.join(", ", live.stream()
+                    .map(KeyService::described).toList()) + " run on this database with service keys that each "
+                    + "share one with this node, but no service key of this node's is accepted by all of them; give "
+                    + "this node a key that every live node accepts (--service-key or GATEHOUSE_SERVICE_KEY, or "
+                    + "--previous-service-key or GATEHOUSE_PREVIOUS_SERVICE_KEY beside a new one) — "
+                    + COUNTS_AS_LIVE);
+        }
+    }
+
+    private static String described(NodeRegistry.LiveFingerprint node) {
+        return node.nodeId() + " (seen " + Math.round(node.secondsSinceSeen()) + " s ago)";
     }
 
     /**

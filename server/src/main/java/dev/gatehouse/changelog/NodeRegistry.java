@@ -3,6 +3,7 @@ package dev.gatehouse.changelog;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * node and how far behind it is. The row is removed on a clean shutdown; rows of crashed nodes stop counting
  * after {@link #LIVE_SECONDS} and are deleted after a day. The id is made at each start (the host name and 8 random
  * hex digits) and logged once then, so that an operator can tell which node a webhook delivery's {@code node_id}
- * names: it appeared nowhere but in the database. The row carries the fingerprint of the service key the node was
- * configured with ({@code apikey/KeyFingerprint}; null without one), which a start with a configured key compares
- * with every live node's ({@link #liveFingerprints}).
+ * names: it appeared nowhere but in the database. The row carries the fingerprints of the service key the node was
+ * configured with and of the previous key it accepts beside it while the deployment rotates its key
+ * ({@code apikey/KeyFingerprint}; null without them), which a start with a configured key compares with every live
+ * node's ({@link #liveFingerprints}).
  *
  * <p>Thread-safe.
  */
@@ -36,25 +38,42 @@ public final class NodeRegistry implements AutoCloseable {
     public record Node(String nodeId, String host, long appliedRevision, double secondsSinceSeen) {
     }
 
-    /** Another live node's id, how long ago it was seen, and the fingerprint of its configured service key. */
-    public record LiveFingerprint(String nodeId, double secondsSinceSeen, String fingerprint) {
+    /**
+     * The fingerprints of a node's configured service key and of its previous key, which it accepts beside it; either
+     * null without that key (the previous one is given only with a key).
+     */
+    public record KeyFingerprints(String serviceKey, String previousServiceKey) {
+
+        public KeyFingerprints {
+            if (serviceKey == null && previousServiceKey != null) {
+                throw new IllegalArgumentException("a previous service key is accepted beside a service key only");
+            }
+        }
+    }
+
+    /**
+     * Another live node's id, how long ago it was seen, and the fingerprints of its configured service key and of its
+     * previous one (null without one, and for nodes of builds that record none).
+     */
+    public record LiveFingerprint(String nodeId, double secondsSinceSeen, String fingerprint,
+                                  String previousFingerprint) {
     }
 
     private final Jdbi jdbi;
     private final ChangeFeed feed;
     private final String nodeId;
     private final String host;
-    private final String serviceKeyFingerprint;
+    private final KeyFingerprints fingerprints;
     private final ScheduledExecutorService timer;
 
     /**
-     * @param serviceKeyFingerprint the fingerprint of the service key this node was configured with, recorded in its
-     *                              row ({@link #liveFingerprints}); null without one
+     * @param fingerprints the fingerprints of the service key this node was configured with and of its previous key,
+     *                     recorded in its row ({@link #liveFingerprints})
      */
-    public NodeRegistry(Jdbi jdbi, ChangeFeed feed, String serviceKeyFingerprint) {
+    public NodeRegistry(Jdbi jdbi, ChangeFeed feed, KeyFingerprints fingerprints) {
         this.jdbi = jdbi;
         this.feed = feed;
-        this.serviceKeyFingerprint = serviceKeyFingerprint;
+        this.fingerprints = Objects.requireNonNull(fingerprints, "fingerprints");
         this.host = hostName();
         this.nodeId = host + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -97,9 +116,11 @@ public final class NodeRegistry implements AutoCloseable {
     /** This node's row, as of now (again after it was deleted as stale, e.g. after a long pause). */
     private void insert(Handle h) {
         h.createUpdate("INSERT INTO gatehouse_nodes (node_id, host, started_at, seen_at, applied_revision, "
-                        + "service_key_fingerprint) VALUES (:id, :host, now(), now(), :revision, :fingerprint)")
+                        + "service_key_fingerprint, previous_service_key_fingerprint) VALUES (:id, :host, now(), "
+                        + "now(), :revision, :fingerprint, :previous)")
                 .bind("id", nodeId).bind("host", host).bind("revision", feed.applied())
-                .bind("fingerprint", serviceKeyFingerprint).execute();
+                .bind("fingerprint", fingerprints.serviceKey())
+                .bind("previous", fingerprints.previousServiceKey()).execute();
     }
 
     /**
@@ -121,17 +142,20 @@ public final class NodeRegistry implements AutoCloseable {
 
     /**
      * The nodes but {@code exceptNodeId} seen within {@link #LIVE_SECONDS} that run with a configured service key
-     * (nodes without one, and nodes of builds that record none, have no fingerprint), most recently seen first. A node
+     * (nodes without one, and nodes of builds that record none, have no fingerprint), with the fingerprint of their
+     * previous key when they have one, most recently seen first. A node
      * that stopped without removing its row (killed, or its database lost) is among them until it has not been seen
      * for {@link #LIVE_SECONDS}.
      */
     public static List<LiveFingerprint> liveFingerprints(Handle h, String exceptNodeId) {
         return h.createQuery("SELECT node_id, extract(epoch FROM now() - seen_at)::float8 AS age, "
-                        + "service_key_fingerprint FROM gatehouse_nodes WHERE seen_at > now() - make_interval(secs => "
-                        + ":live) AND node_id <> :self AND service_key_fingerprint IS NOT NULL ORDER BY seen_at DESC")
+                        + "service_key_fingerprint, previous_service_key_fingerprint FROM gatehouse_nodes "
+                        + "WHERE seen_at > now() - make_interval(secs => :live) AND node_id <> :self "
+                        + "AND service_key_fingerprint IS NOT NULL ORDER BY seen_at DESC")
                 .bind("live", LIVE_SECONDS).bind("self", exceptNodeId)
                 .map((rs, ctx) -> new LiveFingerprint(rs.getString("node_id"), rs.getDouble("age"),
-                        rs.getString("service_key_fingerprint"))).list();
+                        rs.getString("service_key_fingerprint"), rs.getString("previous_service_key_fingerprint")))
+                .list();
     }
 
     /** Every registered node, live or not, most recently seen first. */

@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * start printed, pinned for the next ones — works on a database that never stored it, and whitespace around it,
  * which no {@code Authorization} header can carry, is not part of it. While configured, it is the only service key,
  * and a start with it retires a generated one for good; one is generated only on the first start of an empty database.
- * Every node on a database runs with the same key: a start with another is refused, unless the live nodes' key is its
- * previous one, accepted beside it while the deployment rotates its key.
+ * Every node on a database runs with the same key: a start with another is refused, unless its keys and the live
+ * nodes' fit one rotation — the live nodes' key as its previous one, or its key as theirs — and one of its keys is
+ * accepted by every live node.
  */
 class ConfiguredServiceKeyIT {
 
@@ -316,7 +317,7 @@ class ConfiguredServiceKeyIT {
     /**
      * Rotating the service key on two nodes, as docs/deployment.md says: each restarted with the new key and the old
      * one as previous, then each without it. The old key works on every node until the last step and on none after;
-     * a node still given only the old key midway is refused, the live nodes running the new one.
+     * a node still given only the old key is refused once a live node runs the new key alone.
      */
     @Test
     void rotatingTheServiceKey_nodeByNode_endsWithOnlyTheNewKey_everywhere() {
@@ -335,12 +336,12 @@ class ConfiguredServiceKeyIT {
             second = TestNode.startOn(database, rotating);
             assertAccepted(List.of(first, second), TestNode.SERVICE_KEY);
             assertAccepted(List.of(first, second), NEW_KEY);
-            assertThatThrownBy(() -> TestNode.startOn(database).close()).as("only the old key, now")
-                    .isInstanceOf(StartupException.class)
-                    .hasMessageContaining("run on this database with another service key than this node's");
 
             first.close();
             first = TestNode.startOn(database, rotated);
+            assertThatThrownBy(() -> TestNode.startOn(database).close()).as("only the old key, now")
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("run on this database with another service key than this node's");
             second.close();
             second = TestNode.startOn(database, rotated);
             assertAccepted(List.of(first, second), NEW_KEY);
@@ -352,6 +353,102 @@ class ConfiguredServiceKeyIT {
         } finally {
             first.close();
             second.close();
+        }
+    }
+
+    /** A third key, neither the old nor the new one of a rotation. */
+    private static final String THIRD_KEY = "third-service-key-0123456789";
+
+    /**
+     * Midway through a rotation, a node not yet rotated restarts with the old key alone (after a crash, say): the
+     * rotated node accepts the old key as its previous one, so it starts, and the old key works on both. It was
+     * refused, the rotated node recording only its new key.
+     */
+    @Test
+    void aNodeNotYetRotated_restartsWithTheOldKeyAlone_besideARotatedNode() {
+        String database = TestDatabase.freshDatabaseUrl();
+        try (TestNode rotating = TestNode.startOn(database, c -> c.withServiceKey(NEW_KEY)
+                .withPreviousServiceKey(TestNode.SERVICE_KEY));
+             TestNode notYetRotated = TestNode.startOn(database)) {
+            assertAccepted(List.of(rotating, notYetRotated), TestNode.SERVICE_KEY);
+            assertThat(rotating.as(NEW_KEY).get("/v1/orgs").status()).isEqualTo(200);
+            assertThat(notYetRotated.as(NEW_KEY).get("/v1/orgs").status()).isEqualTo(401);
+        }
+    }
+
+    /** Once the live nodes run the new key alone, the rotation is over: a node given the old key alone is refused. */
+    @Test
+    void aNodeWithTheOldKeyAlone_besideANodeThatRunsTheNewKeyAlone_doesNotStart() {
+        String database = TestDatabase.freshDatabaseUrl();
+        try (TestNode rotated = TestNode.startOn(database, c -> c.withServiceKey(NEW_KEY))) {
+            assertThatThrownBy(() -> TestNode.startOn(database).close())
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageStartingWith("live node(s) " + rotated.node().nodes().nodeId() + " (seen ")
+                    .hasMessageContaining("run on this database with another service key than this node's; give "
+                            + "this node the same key (--service-key or GATEHOUSE_SERVICE_KEY)");
+            assertThat(registeredNodes(database)).as("only the live node").isOne();
+        }
+    }
+
+    /**
+     * A third key is refused beside a node that rotates between two others: alone, as neither of them, or as the key
+     * rotated to from the same old key, which would be two rotations at once (each node would accept the old key, and
+     * no node both new ones).
+     */
+    @Test
+    void aThirdKey_besideARotatingNode_doesNotStart() {
+        String database = TestDatabase.freshDatabaseUrl();
+        try (TestNode rotating = TestNode.startOn(database, c -> c.withServiceKey(NEW_KEY)
+                .withPreviousServiceKey(TestNode.SERVICE_KEY))) {
+            List<UnaryOperator<Config>> thirds = List.of(c -> c.withServiceKey(THIRD_KEY),
+                    c -> c.withServiceKey(THIRD_KEY).withPreviousServiceKey(TestNode.SERVICE_KEY));
+            for (UnaryOperator<Config> third : thirds) {
+                assertThatThrownBy(() -> TestNode.startOn(database, third).close())
+                        .isInstanceOf(StartupException.class)
+                        .hasMessageStartingWith("live node(s) " + rotating.node().nodes().nodeId() + " (seen ")
+                        .hasMessageContaining("run on this database with another service key than this node's")
+                        .hasMessageNotContaining(THIRD_KEY).hasMessageNotContaining(NEW_KEY);
+            }
+            assertThat(registeredNodes(database)).as("only the live node").isOne();
+        }
+    }
+
+    /**
+     * Rolling a rotation back, a node restarts with the old key and the new one as previous beside a node that runs
+     * the new key and the old one as previous: each accepts the other's key, so it starts, and both keys work on both.
+     */
+    @Test
+    void rollingARotationBack_aNodeWithTheOldKeyAndTheNewAsPrevious_starts() {
+        String database = TestDatabase.freshDatabaseUrl();
+        try (TestNode rotating = TestNode.startOn(database, c -> c.withServiceKey(NEW_KEY)
+                .withPreviousServiceKey(TestNode.SERVICE_KEY));
+             TestNode rollingBack = TestNode.startOn(database, c -> c.withServiceKey(TestNode.SERVICE_KEY)
+                     .withPreviousServiceKey(NEW_KEY))) {
+            assertAccepted(List.of(rotating, rollingBack), TestNode.SERVICE_KEY);
+            assertAccepted(List.of(rotating, rollingBack), NEW_KEY);
+        }
+    }
+
+    /**
+     * Each live node sharing a key with this one is not enough: no key may be left that every node accepts. Beside a
+     * node rotating from the old key to the new one and a node already rotating on from the new key to a third, a node
+     * with the old key and the third as previous shares a key with each, but none with both, and is refused.
+     */
+    @Test
+    void aNodeSharingAKeyWithEachLiveNode_butNoneWithAll_doesNotStart() {
+        String database = TestDatabase.freshDatabaseUrl();
+        try (TestNode rotating = TestNode.startOn(database, c -> c.withServiceKey(NEW_KEY)
+                .withPreviousServiceKey(TestNode.SERVICE_KEY));
+             TestNode rotatingOn = TestNode.startOn(database, c -> c.withServiceKey(THIRD_KEY)
+                     .withPreviousServiceKey(NEW_KEY))) {
+            assertThatThrownBy(() -> TestNode.startOn(database, c -> c.withServiceKey(TestNode.SERVICE_KEY)
+                    .withPreviousServiceKey(THIRD_KEY)).close())
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining(rotating.node().nodes().nodeId())
+                    .hasMessageContaining(rotatingOn.node().nodes().nodeId())
+                    .hasMessageContaining("no service key of this node's is accepted by all of them")
+                    .hasMessageNotContaining(TestNode.SERVICE_KEY).hasMessageNotContaining(THIRD_KEY);
+            assertThat(registeredNodes(database)).as("only the live nodes").isEqualTo(2);
         }
     }
 
