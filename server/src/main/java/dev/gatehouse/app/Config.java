@@ -7,6 +7,7 @@ import dev.gatehouse.http.close.RateLimit;
 import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.limit.Limits;
 import dev.gatehouse.oidc.OidcSettings;
+import dev.gatehouse.preview.PreviewSettings;
 import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.webhook.WebhookSettings;
 import java.nio.file.Path;
@@ -22,9 +23,9 @@ import java.util.regex.Pattern;
  * beside it while a deployment rotates its key) and log level, and the
  * settings each feature owns and validates itself ({@link HttpSettings}, {@link TlsSettings},
  * {@link DatabaseSettings}, {@link ChangeLogSettings}, {@link WebhookSettings}, {@link Limits}, the Close
- * dialect's {@link RateLimit}, {@link OidcSettings}). Built from command-line options whose defaults come from environment
- * variables ({@link Main}); this record checks only what concerns more than one feature. Every message names
- * the option and the bad value. Immutable.
+ * dialect's {@link RateLimit}, {@link OidcSettings}, {@link PreviewSettings}). Built from command-line options whose
+ * defaults come from environment variables ({@link Main}); this record checks only what concerns more than one
+ * feature. Every message names the option and the bad value. Immutable.
  *
  * @param host  the address to listen on
  * @param port  the HTTP port (0 for a random one)
@@ -32,7 +33,8 @@ import java.util.regex.Pattern;
 public record Config(String host, int port, Path dataDir, String serviceKey, String previousServiceKey,
                      String logLevel, HttpSettings http,
                      TlsSettings tls, DatabaseSettings database, ChangeLogSettings changeLog,
-                     WebhookSettings webhooks, Limits limits, RateLimit closeRateLimit, OidcSettings oidc) {
+                     WebhookSettings webhooks, Limits limits, RateLimit closeRateLimit, OidcSettings oidc,
+                     PreviewSettings previews) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
@@ -79,6 +81,7 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
         limits = Objects.requireNonNullElse(limits, Limits.DEFAULTS);
         closeRateLimit = Objects.requireNonNullElse(closeRateLimit, RateLimit.DEFAULT);
         oidc = Objects.requireNonNullElse(oidc, OidcSettings.OFF);
+        previews = Objects.requireNonNullElse(previews, PreviewSettings.DEFAULTS);
         if (tls.port() != null && tls.port() != 0 && tls.port() == port) {
             throw new IllegalArgumentException("--tls-port must differ from --port, got " + port + " for both");
         }
@@ -96,7 +99,7 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
 
     /** A node on {@code host:port} over the embedded database in {@code dataDir}, every feature at its defaults. */
     public static Config defaults(String host, int port, Path dataDir) {
-        return new Config(host, port, dataDir, null, null, null, null, null, null, null, null, null, null, null);
+        return new Config(host, port, dataDir, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -127,58 +130,63 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
 
     public Config withServiceKey(String key) {
         return new Config(host, port, dataDir, key, previousServiceKey, logLevel, http, tls, database, changeLog,
-                webhooks, limits, closeRateLimit, oidc);
+                webhooks, limits, closeRateLimit, oidc, previews);
     }
 
     /** With {@code key} accepted beside the service key, while the deployment rotates from it (docs/deployment.md). */
     public Config withPreviousServiceKey(String key) {
         return new Config(host, port, dataDir, serviceKey, key, logLevel, http, tls, database, changeLog, webhooks,
-                limits, closeRateLimit, oidc);
+                limits, closeRateLimit, oidc, previews);
     }
 
     public Config withLogLevel(String level) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, level, http, tls, database, changeLog,
-                webhooks, limits, closeRateLimit, oidc);
+                webhooks, limits, closeRateLimit, oidc, previews);
     }
 
     public Config withHttp(HttpSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, settings, tls, database,
-                changeLog, webhooks, limits, closeRateLimit, oidc);
+                changeLog, webhooks, limits, closeRateLimit, oidc, previews);
     }
 
     public Config withTls(TlsSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, settings, database,
-                changeLog, webhooks, limits, closeRateLimit, oidc);
+                changeLog, webhooks, limits, closeRateLimit, oidc, previews);
     }
 
     public Config withDatabase(DatabaseSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, settings, changeLog,
-                webhooks, limits, closeRateLimit, oidc);
+                webhooks, limits, closeRateLimit, oidc, previews);
     }
 
     public Config withChangeLog(ChangeLogSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, settings,
-                webhooks, limits, closeRateLimit, oidc);
+                webhooks, limits, closeRateLimit, oidc, previews);
     }
 
     public Config withWebhooks(WebhookSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
-                settings, limits, closeRateLimit, oidc);
+                settings, limits, closeRateLimit, oidc, previews);
     }
 
     public Config withLimits(Limits other) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
-                webhooks, other, closeRateLimit, oidc);
+                webhooks, other, closeRateLimit, oidc, previews);
     }
 
     public Config withOidc(OidcSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
-                webhooks, limits, closeRateLimit, settings);
+                webhooks, limits, closeRateLimit, settings, previews);
     }
 
     public Config withCloseRateLimit(RateLimit limit) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
-                webhooks, limits, limit, oidc);
+                webhooks, limits, limit, oidc, previews);
+    }
+
+    public Config withPreviews(PreviewSettings settings) {
+        return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
+                webhooks, limits, closeRateLimit, oidc, settings);
     }
 
     /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h}, {@code 3d}. */

@@ -158,7 +158,7 @@ public final class Gatehouse implements AutoCloseable {
                 metrics);
         OidcService oidc = new OidcService(config.oidc(), core.engine(), clock);
         PreviewService previews = new PreviewService(core.access(), core.orgModels(), directory.roles(),
-                directory.members(), directory.assignments(), core.engine(), core.feed());
+                directory.members(), directory.assignments(), core.engine(), core.feed(), config.previews());
         ResourceService resources = new ResourceService(core.access(), core.orgModels(), directory.assignments());
         GrantService grants = new GrantService(core.access(), core.orgModels(), directory.members());
         BulkServices bulk = new BulkServices(core.access(), core.orgModels(), directory.orgs(), directory.roles(), directory.members(),

@@ -95,6 +95,9 @@ public final class Main implements Runnable {
         @CommandLine.Mixin
         OidcOptions oidc;
 
+        @CommandLine.Mixin
+        PreviewOptions previews;
+
         /**
          * Makes a bad option of {@code serve} anywhere under {@code root} one line, as a bad value found later is,
          * instead of the error followed by the whole usage: the message (naming the environment variable when the
@@ -178,7 +181,7 @@ public final class Main implements Runnable {
             return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http.settings(),
                     tls.settings(),
                     database.settings(), changeLog.settings(), webhooks.settings(), limits.limits(),
-                    RateLimit.parse("--close-rate-limit", closeRateLimit), oidc.settings());
+                    RateLimit.parse("--close-rate-limit", closeRateLimit), oidc.settings(), previews.settings());
         }
 
         /**

@@ -61,9 +61,13 @@ import org.jdbi.v3.core.Handle;
  * the organization's lock and its connection until it answers, as every preview once did, so that a preview of an
  * organization written without pause still answers.
  *
- * <p>Previews are not bounded apart: each takes a request thread and, after its rehearsal, processor time and
- * memory of the order of two copies of the organization's state — no connection while it computes, but in its last
- * attempt.
+ * <p><b>Bounded apart.</b> Each what-if copies the organization's state under the lock this node applies every
+ * committed write under, then takes processor time and memory of the order of two copies of it: many at once of a
+ * large organization once slowed every organization's writes on the node. So the what-ifs, and the reads that show
+ * them, run in one of the node's {@link WhatIfPlaces}, taken after the rehearsal has rolled back and this node has
+ * applied what it waits for, with no connection held and no lock; a preview finding none free in time is refused
+ * with 503 {@code previews_busy} and changes nothing. The last attempt takes its place before its rehearsal, so that
+ * it never waits for one with the organization locked.
  *
  * <p><b>What the caller sees.</b> Nothing beyond what it may read: effects on resources it does not see (a room
  * it holds no role in, without {@code autoAccessToRooms}) are left out, members it may not read (everyone but
@@ -102,9 +106,11 @@ public final class PreviewService {
     private final DecisionEngine engine;
     private final ChangeFeed feed;
     private final ChangeLogStore log = new ChangeLogStore();
+    private final WhatIfPlaces places;
 
     public PreviewService(Access access, OrgModels orgModels, RoleService roles, MemberService members,
-                          AssignmentService assignments, DecisionEngine engine, ChangeFeed feed) {
+                          AssignmentService assignments, DecisionEngine engine, ChangeFeed feed,
+                          PreviewSettings settings) {
         this.access = access;
         this.orgModels = orgModels;
         this.roles = roles;
@@ -112,6 +118,7 @@ public final class PreviewService {
         this.assignments = assignments;
         this.engine = engine;
         this.feed = feed;
+        this.places = new WhatIfPlaces(settings);
     }
 
     /**
@@ -124,7 +131,9 @@ public final class PreviewService {
 
     /**
      * The preview of {@code change} as {@code principal} may see it; each effect lists its first {@code limit}
-     * members by id, or every one when {@code all} — until {@link #MAX_LISTED} members are listed in all.
+     * members by id, or every one when {@code all} — until {@link #MAX_LISTED} members are listed in all. 503
+     * {@code previews_busy} when the node computes as many previews as it may and no place comes in time
+     * ({@link WhatIfPlaces}).
      */
     public Preview preview(Principal principal, long orgId, ProposedChange change, int limit, boolean all) {
         if (limit < 0) {
@@ -138,8 +147,8 @@ public final class PreviewService {
             // The organization's lock and the connection are released: what follows holds neither up.
             feed.awaitRevision(rehearsal.revision(), DecisionService.REVISION_WAIT_MILLIS);
             try {
-                return computed(orgId, rehearsal, asked, concealing, query -> access.read(principal, orgId,
-                        (handle, caller) -> {
+                return places.hold(() -> computed(orgId, rehearsal, asked, concealing, query -> access.read(principal,
+                        orgId, (handle, caller) -> {
                             Preview shown = query.apply(handle, caller);
                             // read after what it shows: a write of the organization committed since the rehearsal,
                             // before or during this read, is seen here
@@ -147,20 +156,21 @@ public final class PreviewService {
                                 throw new OrganizationChanged();
                             }
                             return shown;
-                        }));
+                        })));
             } catch (OrganizationChanged e) {
                 // the what-if, or what was read to show it, may be of another state than the one rehearsed
             }
         }
-        // The organization changed under every earlier attempt: this one holds its lock until it answers.
-        return access.rehearse(principal, orgId, (tx, caller) -> {
+        // The organization changed under every earlier attempt: this one holds its lock until it answers, and its
+        // place from before it takes the lock.
+        return places.hold(() -> access.rehearse(principal, orgId, (tx, caller) -> {
             tx.handle().savepoint(REHEARSAL);
             Rehearsal rehearsal = rehearsed(tx, caller, orgId, change);
             // the members and places shown are read as they are stored, not as the rehearsed write left them
             tx.handle().rollbackToSavepoint(REHEARSAL);
             feed.awaitRevision(rehearsal.revision(), DecisionService.REVISION_WAIT_MILLIS);
             return computed(orgId, rehearsal, asked, concealing, query -> query.apply(tx.handle(), caller));
-        });
+        }));
     }
 
     /** The rehearsal of {@code change}, in the write transaction {@code tx} (rolled back after). */
@@ -175,7 +185,7 @@ public final class PreviewService {
     }
 
     /**
-     * The preview of a rehearsed change: the what-if computed as the engine holds the organization now, with no read
+     * The preview of a rehearsed change, in a place ({@link WhatIfPlaces}): the what-if computed as the engine holds the organization now, with no read
      * open, then what the caller sees of it read through {@code reading}; when that shows some of the effects hidden
      * from the caller, the complete lists are computed, and what the caller sees among them read again.
      */

@@ -5,6 +5,7 @@ import dev.gatehouse.http.HttpSettings;
 import dev.gatehouse.http.close.RateLimit;
 import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.limit.Limits;
+import dev.gatehouse.preview.PreviewSettings;
 import dev.gatehouse.store.DatabaseSettings;
 import dev.gatehouse.webhook.WebhookSettings;
 import java.io.ByteArrayOutputStream;
@@ -46,6 +47,7 @@ class ConfigTest {
         assertThat(c.webhooks()).isEqualTo(WebhookSettings.DEFAULTS);
         assertThat(c.limits()).isEqualTo(Limits.DEFAULTS);
         assertThat(c.closeRateLimit()).isEqualTo(RateLimit.DEFAULT);
+        assertThat(c.previews()).isEqualTo(PreviewSettings.DEFAULTS);
     }
 
     @Test
@@ -164,6 +166,26 @@ class ConfigTest {
         command.parseArgs("--service-key", "new-key-0123456789", "--previous-service-key", "old-key-0123456789");
         assertThat(serve.config().serviceKey()).isEqualTo("new-key-0123456789");
         assertThat(serve.config().previousServiceKey()).isEqualTo("old-key-0123456789");
+    }
+
+    /** Previews computed at once: half the processors (at least one) unless the option, or its variable, says. */
+    @Test
+    void maxConcurrentPreviews_option_becomesThePreviewSetting_fromItsEnvironmentVariable() {
+        Main.Serve serve = new Main.Serve();
+        CommandLine command = new CommandLine(serve);
+        assertThat(command.getCommandSpec().findOption("--max-concurrent-previews").defaultValueString(false))
+                .isEqualTo("${env:GATEHOUSE_MAX_CONCURRENT_PREVIEWS}");
+        command.parseArgs();
+        assertThat(serve.config().previews().whatIfsAtOnce()).as("chosen by the processors").isNull();
+        assertThat(serve.config().previews().atOnce())
+                .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        command.parseArgs("--max-concurrent-previews", "3");
+        assertThat(serve.config().previews()).isEqualTo(PreviewSettings.DEFAULTS.withWhatIfsAtOnce(3));
+        assertThat(serve.config().previews().atOnce()).isEqualTo(3);
+        assertThat(serveFails("--max-concurrent-previews", "0"))
+                .contains("--max-concurrent-previews must be 1..10000, got 0");
+        assertThat(serveFails("--max-concurrent-previews", "10001"))
+                .contains("--max-concurrent-previews must be 1..10000, got 10001");
     }
 
     @Test

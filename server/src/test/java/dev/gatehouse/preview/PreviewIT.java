@@ -7,6 +7,7 @@ import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -556,6 +557,70 @@ class PreviewIT {
     }
 
     /**
+     * Previews are bounded apart, per node: each what-if copies its organization's state under the lock the node
+     * applies every write under, and twelve at once of a large organization once took other organizations' writes
+     * from ~6 ms to ~1 s. On a node computing one preview at once, with none waiting, a preview held in its place
+     * (the test holds the members table, which it reads to list its member) leaves another preview — of any
+     * organization — a 503 {@code previews_busy} with {@code Retry-After} in the native problem shape, having
+     * changed nothing; once the first answers, previews are answered again.
+     */
+    @Test
+    void aPreviewBeyondTheNodesPlaces_isRefused503WithRetryAfter_andChangesNothing() throws Exception {
+        Fixtures.Org busy = fx.org("rooms");
+        long crowd = fx.role(busy, "Crowd", List.of("canViewRoomDetails"));
+        fx.member(busy, "c1", crowd);
+        Map<String, Object> edit = roleEdit(crowd, List.of("canViewRoomDetails", "canAddDocuments"));
+        Jdbi jdbi = node.node().core().store().jdbi();
+        try (TestNode bounded = TestNode.startOn(node.databaseUrl(), c -> c.withPreviews(PreviewSettings.DEFAULTS
+                .withWhatIfsAtOnce(1).withWaiting(0, Duration.ZERO)))) {
+            long before = latest(jdbi, busy.id(), -1);
+            String role = bounded.service().get(busy.path() + "/roles/" + crowd).body();
+            CompletableFuture<Http.Res> held;
+            try (Handle holder = jdbi.open()) {
+                holder.begin();
+                holder.execute("LOCK TABLE members IN ACCESS EXCLUSIVE MODE");
+                held = CompletableFuture.supplyAsync(() -> preview(bounded.service(), busy, edit));
+                // the preview has rehearsed and computed in its place, and waits to read the member it lists
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (waitingForMembers(jdbi) == 0) {
+                    assertThat(held).as("the preview answered while the members table was held").isNotDone();
+                    assertThat(System.nanoTime()).as("the preview waiting for the members table").isLessThan(deadline);
+                    Thread.sleep(10);
+                }
+                for (Fixtures.Org of : List.of(busy, org)) {
+                    Map<String, Object> change = of == busy ? edit : roleEdit(agent, List.of("canCreateRooms"));
+                    CompletableFuture<Http.Res> another = CompletableFuture.supplyAsync(() -> preview(
+                            bounded.service(), of, change));
+                    while (!another.isDone()) {
+                        assertThat(waitingForMembers(jdbi)).as("previews computing at once on a node that computes "
+                                + "one").isEqualTo(1);
+                        assertThat(System.nanoTime()).as("the second preview answered").isLessThan(deadline);
+                        Thread.sleep(10);
+                    }
+                    Http.Res refused = another.get();
+                    assertProblem(refused, 503, "previews_busy");
+                    assertThat(refused.header("Retry-After")).as(refused.toString()).isEqualTo("1");
+                    assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+                    assertThat(refused.get("status").intValue()).isEqualTo(503);
+                    assertThat(refused.get("detail").stringValue()).contains("1 preview(s) at once", "retry");
+                }
+                assertThat(held).isNotDone();
+                holder.rollback();
+            }
+            Http.Res first = held.get(30, TimeUnit.SECONDS);
+            assertThat(first.status()).as(first.toString()).isEqualTo(200);
+            assertThat(lines(first.get("gains"))).containsExactly("canAddDocuments @ org: [c1]");
+            Http.Res again = preview(bounded.service(), busy, edit);
+            assertThat(again.status()).as(again.toString()).isEqualTo(200);
+            assertThat(again.json()).isEqualTo(first.json());
+            assertThat(preview(bounded.service(), org, roleEdit(agent, List.of("canCreateRooms"))).status())
+                    .isEqualTo(200);
+            assertThat(latest(jdbi, busy.id(), -1)).as("nothing recorded").isEqualTo(before);
+            assertThat(bounded.service().get(busy.path() + "/roles/" + crowd).body()).isEqualTo(role);
+        }
+    }
+
+    /**
      * A preview is answered as of one state of its organization: a write committed between its rehearsal (which
      * judged the caller) and the read of what it shows voids that attempt, and the preview is made again. Here a
      * member manager previews a hidden room user's deactivation — a what-if about that member, which answers the
@@ -617,6 +682,12 @@ class PreviewIT {
             armed.set(false);
             held.countDown();
         }
+    }
+
+    /** Transactions waiting for the members table, which a test holds. */
+    private static int waitingForMembers(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM pg_locks WHERE NOT granted "
+                + "AND relation = 'members'::regclass").mapTo(Integer.class).one());
     }
 
     /** The organization's newest revision, {@code after} or past it once a write commits past {@code after}. */
