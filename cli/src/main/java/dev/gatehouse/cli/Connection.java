@@ -2,22 +2,30 @@ package dev.gatehouse.cli;
 
 import dev.gatehouse.client.GatehouseClient;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The deployment a command talks to and the key it uses. Each setting comes from the first of: its flag
  * ({@code --url}, {@code --key}), the environment ({@code GATEHOUSE_URL}, {@code GATEHOUSE_KEY}), the config file's
  * selected profile ({@link ConfigFile}) — except that a profile named by {@code --profile} or
  * {@code GATEHOUSE_PROFILE} comes before the environment: its URL and key belong together. The URL defaults to
- * {@code http://localhost:8080}. A picocli mixin; not thread-safe.
+ * {@code http://localhost:8080}. How long to wait for each answer is {@code --timeout} ({@link #DEFAULT_TIMEOUT}).
+ * A picocli mixin; not thread-safe.
  */
 final class Connection {
 
     static final String DEFAULT_URL = "http://localhost:8080";
+
+    /** How long a command waits for each answer when {@code --timeout} does not say. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -37,6 +45,11 @@ final class Connection {
     @Option(names = "--config", description = "the config file (else GATEHOUSE_CONFIG, "
             + "$XDG_CONFIG_HOME/gatehouse/config.yaml when XDG_CONFIG_HOME is set, ~/.config/gatehouse/config.yaml)")
     Path config;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = TimeoutConverter.class,
+            description = "how long to wait for each answer (each attempt), and for each line of an export: seconds "
+                    + "(30) or with a unit (500ms, 90s, 5m); default 60s")
+    Duration timeout = DEFAULT_TIMEOUT;
 
     /** The resolved URL and key. */
     record Target(String url, String key) {
@@ -122,7 +135,52 @@ final class Connection {
     /** A client of the resolved deployment; close it when done. */
     GatehouseClient open() {
         Target target = target();
-        return GatehouseClient.builder().url(target.url()).key(target.key()).build();
+        return GatehouseClient.builder().url(target.url()).key(target.key()).requestTimeout(timeout).build();
+    }
+
+    /** A timeout as {@code --timeout} takes it: {@code 60s}, {@code 300ms}, {@code 5m}. */
+    static String written(Duration timeout) {
+        long millis = timeout.toMillis();
+        if (millis % 1000 != 0) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1000;
+        return seconds % 3600 == 0 ? seconds / 3600 + "h" : seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    }
+
+    /**
+     * {@code --timeout}: a whole number of seconds ({@code 30}), or one with a unit, {@code ms}, {@code s}, {@code m}
+     * or {@code h} ({@code 500ms}, {@code 90s}, {@code 5m}); above zero, at most a day. Stateless.
+     */
+    static final class TimeoutConverter implements ITypeConverter<Duration> {
+
+        private static final Duration MAX = Duration.ofDays(1);
+
+        @Override
+        public Duration convert(String value) {
+            String text = value.strip().toLowerCase(Locale.ROOT);
+            int digits = 0;
+            while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
+                digits++;
+            }
+            String unit = text.substring(digits);
+            Duration timeout = null;
+            if (digits > 0 && digits <= 9) {
+                long amount = Long.parseLong(text.substring(0, digits));
+                timeout = switch (unit) {
+                    case "", "s" -> Duration.ofSeconds(amount);
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> null;
+                };
+            }
+            if (timeout == null || timeout.isZero() || timeout.compareTo(MAX) > 0) {
+                throw new TypeConversionException("'" + Display.escaped(value) + "' is not a timeout: give seconds "
+                        + "(30) or a number with ms, s, m or h (500ms, 90s, 5m), above zero and at most 24h");
+            }
+            return timeout;
+        }
     }
 
     private Path configPath(Map<String, String> env) {

@@ -21,7 +21,8 @@ import tools.jackson.core.JacksonException;
  * the export is complete, 2 on any error — a standard output closed early or not written whole included (the export
  * then stops), and an answer that is not an export: the client refuses one that is not NDJSON, and this command one
  * whose first line is not an export's (a {@code header}; the deployment's an {@code organization} line), before
- * writing anything.
+ * writing anything; and a server that sends nothing for {@code --timeout}, waited for at the answer's start and for
+ * each line ({@link StallWatch}).
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write an organization's roles, members, groups and assignments as NDJSON to standard output; "
@@ -51,34 +52,48 @@ final class ExportCommand implements Callable<Integer> {
         long bytes = 0;
         long organizations = 0;
         String revision = "?";
-        try (GatehouseClient gatehouse = connection.open();
-             Stream<String> export = bulk(gatehouse).export()) {
-            Iterator<String> each = export.iterator();
-            while (each.hasNext()) {
-                String line = each.next();
-                if (lines == 0) {
-                    requireExportStart(line);
+        GatehouseClient gatehouse = connection.open();
+        try (gatehouse; StallWatch watch = new StallWatch(connection.timeout, gatehouse::close)) {
+            // the answer's start and each line are waited for at most --timeout; writing them out is not
+            watch.waiting();
+            try (Stream<String> export = bulk(gatehouse).export()) {
+                Iterator<String> each = export.iterator();
+                while (each.hasNext()) {
+                    String line = each.next();
+                    watch.arrived();
+                    if (lines == 0) {
+                        requireExportStart(line);
+                    }
+                    if (lines < 2 && "?".equals(revision)) {
+                        // the first header: an organization's first line, the deployment's second
+                        revision = field(line, "revision", "?");
+                    }
+                    if (scope.deployment && line.contains("\"organization\"")
+                            && "organization".equals(field(line, "type", ""))) {
+                        organizations++;
+                    }
+                    out.println(line);
+                    lines++;
+                    if (lines % CHECK_EVERY == 0 && out.checkError()) {
+                        // the reader went away (| head) or the disk is full: stop reading the export instead of
+                        // fetching it all for nothing. A write failed somewhere in the last CHECK_EVERY lines, and
+                        // which one is not known (a PrintWriter only remembers that one did): the count is of the
+                        // lines read
+                        progress.finish(INCOMPLETE + "; stopped reading it at line " + lines);
+                        return ExitCodes.ERROR;
+                    }
+                    bytes += line.length() + 1;
+                    progress.step(lines, 0, lines + " lines, " + (bytes / 1024) + " KiB", lines % PLAIN_EVERY == 0,
+                            false);
+                    watch.waiting();
                 }
-                if (lines < 2 && "?".equals(revision)) {
-                    // the first header: an organization's first line, the deployment's second
-                    revision = field(line, "revision", "?");
+            } catch (RuntimeException failed) {
+                if (watch.stalled()) {
+                    throw new CliException("the server sent nothing for " + Connection.written(watch.timeout())
+                            + " (--timeout sets how long to wait): the export is incomplete, " + lines
+                            + " lines written", failed);
                 }
-                if (scope.deployment && line.contains("\"organization\"")
-                        && "organization".equals(field(line, "type", ""))) {
-                    organizations++;
-                }
-                out.println(line);
-                lines++;
-                if (lines % CHECK_EVERY == 0 && out.checkError()) {
-                    // the reader went away (| head) or the disk is full: stop reading the export instead of fetching
-                    // it all for nothing. A write failed somewhere in the last CHECK_EVERY lines, and which one is
-                    // not known (a PrintWriter only remembers that one did): the count is of the lines read
-                    progress.finish(INCOMPLETE + "; stopped reading it at line " + lines);
-                    return ExitCodes.ERROR;
-                }
-                bytes += line.length() + 1;
-                progress.step(lines, 0, lines + " lines, " + (bytes / 1024) + " KiB", lines % PLAIN_EVERY == 0,
-                        false);
+                throw failed;
             }
         }
         if (out.checkError()) {

@@ -5,11 +5,15 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * How the command line shows a server's problem: status, code, detail, field errors, where to resume. What the
+ * How the command line shows a server's problem: status, code, detail, field errors, where to resume; an answer
+ * that did not come in time says which option waits longer. What the
  * server says is {@link Display#escaped}: a detail quotes names and values a user stored, so each part stays on its
  * line. Stateless.
  */
 final class Problems {
+
+    /** The client's code for an answer that did not come within the request timeout ({@code --timeout}). */
+    private static final String TIMEOUT = "timeout";
 
     private Problems() {
     }
@@ -21,6 +25,9 @@ final class Problems {
             text.append(e.status()).append(' ');
         }
         text.append(Display.escaped(e.code())).append(": ").append(Display.escaped(e.detail()));
+        if (e.status() == 0 && TIMEOUT.equals(e.code())) {
+            text.append(" (the server did not answer in time; --timeout sets how long to wait for each answer)");
+        }
         JsonNode problem = e.problem();
         if (problem.has("resume_from_line")) {
             long committed = problem.path("committed_lines").asLong();

@@ -7,6 +7,8 @@ import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.io.IOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -322,6 +324,39 @@ class CliCommandsIT {
                 "canCreateRooms");
         assertThat(down.exit()).isEqualTo(2);
         assertThat(down.err()).contains("connect_failed");
+    }
+
+    /**
+     * A server that takes the connection and never answers holds a command no longer than {@code --timeout} for each
+     * attempt, and an export no longer than that for its start or any line: exit 2, naming the timeout and the option.
+     * Before, with nothing to set it, a read waited 30 s an attempt (four attempts), an export an hour for its start and
+     * without end for a line. A value that is no timeout is refused before sending.
+     */
+    @Test
+    @Timeout(60)
+    void aServerThatNeverAnswers_isGivenUpOnAfterTheTimeout() throws IOException {
+        // the system accepts the connections into the backlog; nobody reads or answers them, and the socket closes
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Map<String, String> hung = Cli.env(node);
+            hung.put("GATEHOUSE_URL", "http://127.0.0.1:" + silent.getLocalPort());
+            long start = System.nanoTime();
+            Cli.Run given = Cli.run(hung, System.in, "orgs", "list", "--timeout", "300ms");
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            assertThat(given.exit()).as(given.toString()).isEqualTo(2);
+            assertThat(given.err()).as(given.toString()).contains("timeout: GET /v1/orgs", "--timeout");
+            assertThat(waitedMillis).as("four attempts of 300 ms and their backoff").isLessThan(15_000);
+            Cli.Run export = Cli.run(hung, System.in, "export", "--org", "1", "--timeout", "300ms");
+            assertThat(export.exit()).as(export.toString()).isEqualTo(2);
+            assertThat(export.err()).as(export.toString()).contains("the server sent nothing for 300ms",
+                    "--timeout", "the export is incomplete, 0 lines written");
+            assertThat(export.out()).isEmpty();
+            for (String refused : List.of("0", "soon", "10x", "25h")) {
+                Cli.Run bad = Cli.run(hung, System.in, "orgs", "list", "--timeout", refused);
+                assertThat(bad.exit()).as(refused + ": " + bad).isEqualTo(2);
+                assertThat(bad.err()).as(refused).contains("is not a timeout");
+            }
+        }
     }
 
     @Test

@@ -187,9 +187,7 @@ public final class HttpServer {
             });
             config.routes.error(405, ctx -> {
                 ctx.header("Cache-Control", "no-store");
-                if (ctx.res().getHeader("Allow") == null) { // a route refusing a method it is reached by names its own
-                    ctx.header("Allow", allowed(ctx.path()));
-                }
+                ctx.header("Allow", allowed(ctx.path()));
                 // a route refusing a method it is reached by has answered in its dialect's shape: kept, as a 404's is
                 if (ctx.result() == null || ctx.result().isEmpty()) {
                     // named as the request was routed, by the method it stands for: a POST carrying
@@ -236,9 +234,10 @@ public final class HttpServer {
     }
 
     /**
-     * The methods the routes of {@code path} take, for a 405's {@code Allow}. A path with trailing slashes is the
-     * path without them, as Javalin routes it ({@code /console/} reaches {@code /console}): an {@code Allow} names
-     * the methods of the route that refused, never none.
+     * The methods the routes of {@code path} take, for a 405's {@code Allow}, the same whichever method was refused: a
+     * route that only carries another method's requests ({@link Route#carryOnly}) takes none of its own. A path with
+     * trailing slashes is the path without them, as Javalin routes it ({@code /console/} reaches {@code /console}): an
+     * {@code Allow} names the methods of the route that refused, never none.
      */
     private String allowed(String path) {
         String routed = path;
@@ -248,7 +247,7 @@ public final class HttpServer {
         Set<String> methods = new HashSet<>();
         for (Route route : routes) {
             String method = route.method().name();
-            if (route.matches(method, path) || route.matches(method, routed)) {
+            if (!route.carryOnly() && (route.matches(method, path) || route.matches(method, routed))) {
                 methods.add(method);
             }
         }

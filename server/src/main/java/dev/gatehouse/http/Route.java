@@ -28,13 +28,27 @@ import java.util.function.UnaryOperator;
  * version and performs the request only when {@code If-Match} names that version. What becomes of {@code If-Match}
  * sent to any other route is the dialect's to decide (the native API refuses it on every write). Wrappers keep the
  * declaration.
+ *
+ * <p>A POST route may {@code carryOnly} another method's requests ({@link #postCarrying}): its path takes POST only
+ * to carry a request for another method (Close's GET sent as a POST with {@code X-HTTP-Method-Override: GET}) and
+ * refuses a POST that carries none, so the path does not answer POST: a 405's {@code Allow} does not name it for this
+ * route, whichever method was refused. Wrappers keep the declaration.
  */
 public record Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst,
-                    DirectHandler direct, QueryParameters query, boolean readsIfMatch) {
+                    DirectHandler direct, QueryParameters query, boolean readsIfMatch, boolean carryOnly) {
     public Route {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(handler, "handler");
+        if (carryOnly && method != HandlerType.POST) {
+            throw new IllegalArgumentException("only a POST route carries another method's requests: " + method
+                    + " " + path);
+        }
+    }
+
+    public Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst,
+                 DirectHandler direct, QueryParameters query, boolean readsIfMatch) {
+        this(method, path, handler, streamsBody, triedFirst, direct, query, readsIfMatch, false);
     }
 
     public Route(HandlerType method, String path, Handler handler, boolean streamsBody, boolean triedFirst,
@@ -98,6 +112,14 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
         return new Route(HandlerType.POST, path, handler);
     }
 
+    /**
+     * A POST route that answers only a POST carrying another method's request, its path taking no POST of its own
+     * (see the class comment).
+     */
+    public static Route postCarrying(String path, Handler handler) {
+        return new Route(HandlerType.POST, path, handler, false, false, null, null, false, true);
+    }
+
     /** A POST route that reads its body itself, as a stream (see the class comment). */
     public static Route postStreamed(String path, Handler handler) {
         return new Route(HandlerType.POST, path, handler, true, false);
@@ -118,17 +140,17 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
     /** The same route, reading the query parameters {@code declared} and refusing any other (see the class comment). */
     public Route reading(QueryParameters declared) {
         return new Route(method, path, handler, streamsBody, triedFirst, direct,
-                Objects.requireNonNull(declared, "declared"), readsIfMatch);
+                Objects.requireNonNull(declared, "declared"), readsIfMatch, carryOnly);
     }
 
     /** The same route, reading {@code If-Match} against the version of what it changes (see the class comment). */
     public Route readingIfMatch() {
-        return new Route(method, path, handler, streamsBody, triedFirst, direct, query, true);
+        return new Route(method, path, handler, streamsBody, triedFirst, direct, query, true, carryOnly);
     }
 
     /** The same route with another handler (a wrapper around this one's), and no direct handler. */
     public Route withHandler(Handler other) {
-        return new Route(method, path, other, streamsBody, triedFirst, null, query, readsIfMatch);
+        return new Route(method, path, other, streamsBody, triedFirst, null, query, readsIfMatch, carryOnly);
     }
 
     /**
@@ -137,7 +159,7 @@ public record Route(HandlerType method, String path, Handler handler, boolean st
      */
     public Route wrapped(Handler other, UnaryOperator<DirectHandler> direct) {
         return new Route(method, path, other, streamsBody, triedFirst,
-                this.direct == null ? null : direct.apply(this.direct), query, readsIfMatch);
+                this.direct == null ? null : direct.apply(this.direct), query, readsIfMatch, carryOnly);
     }
 
     /** Whether a request's method and path (without query) address this route's template. */

@@ -2,6 +2,7 @@ package dev.gatehouse.member;
 
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.role.Role;
 import dev.gatehouse.store.Tx;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
@@ -62,6 +63,17 @@ public interface MemberRules {
     }
 
     /**
+     * Whether {@code caller} sees {@code member} holding {@code role} on resource {@code type}/{@code resourceId}, so
+     * that a refusal about that role may name where it is held; by default as resources are seen by default (an
+     * internal member sees every resource and every holder, an external one only the resources it holds a role on).
+     * The {@code rooms} models: only in a room the caller sees, and not a holder its role hides there.
+     */
+    default boolean seesHolding(Handle h, Caller caller, PermissionModel model, String type, String resourceId,
+                                Member member, Role role) {
+        return caller.isService() || !caller.external() || caller.holdsRoleOn(h, type, resourceId);
+    }
+
+    /**
      * What follows when {@code member} is removed, inside the transaction that removes it, after its gates and the
      * members' removal hook ({@link MemberRemoval}), just before the member's own record; by default nothing. The
      * {@code rooms} models delete the member's room users and Rooms profile, recording each as deleted.
@@ -88,6 +100,13 @@ public interface MemberRules {
             @Override
             public void requireMayReactivate(Handle h, Caller caller, PermissionModel model, Member member) {
                 copy.getOrDefault(model.id(), GENERIC).requireMayReactivate(h, caller, model, member);
+            }
+
+            @Override
+            public boolean seesHolding(Handle h, Caller caller, PermissionModel model, String type, String resourceId,
+                                       Member member, Role role) {
+                return copy.getOrDefault(model.id(), GENERIC).seesHolding(h, caller, model, type, resourceId, member,
+                        role);
             }
 
             @Override

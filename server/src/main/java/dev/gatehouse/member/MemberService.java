@@ -470,6 +470,7 @@ public final class MemberService {
      * Manager's reach only in places the caller manages). An invited member's roles were judged when they were given,
      * but by whoever gave them: the member manager that accepts the invitation is the one that makes them count, as
      * the one that reactivates a member is (an invited member cannot act, so it never accepts its own invitation).
+     * A refusal names the role and a resource the member holds it on ({@link #revivalRefused}).
      */
     private void requireMayReactivateOnResources(Handle h, Caller caller, PermissionModel model, long orgId,
                                                  Member current) {
@@ -480,11 +481,31 @@ public final class MemberService {
             try {
                 access.requireNoEscalation(caller, model, held.grant());
             } catch (ForbiddenException e) {
-                throw new ForbiddenException(e.code(), "member " + current.id() + "'s role \"" + held.name()
-                        + "\" on a resource would count again: " + e.getMessage());
+                throw revivalRefused(h, caller, model, orgId, current, held, e);
             }
         }
         rules.requireMayReactivate(h, caller, model, current);
+    }
+
+    /**
+     * The refusal to have {@code held}, a role {@code member} holds on resources, count again ({@code refused}: why):
+     * it names the first resource the member holds it on where the caller sees it holding the role
+     * ({@link MemberRules#seesHolding}), with that place as its subject ({@link RevivedRole}); where the caller sees it
+     * on none, it names no resource, so that a refusal tells nobody of a resource, or a holder, hidden from it.
+     */
+    private ForbiddenException revivalRefused(Handle h, Caller caller, PermissionModel model, long orgId, Member member,
+                                              Role held, ForbiddenException refused) {
+        for (MemberStore.Place place : members.placesHolding(h, orgId, member.id(), held.id())) {
+            if (rules.seesHolding(h, caller, model, place.type(), place.resourceId(), member, held)) {
+                RevivedRole revived = new RevivedRole(member.id(), place.type(), place.resourceId(), held.name(),
+                        RevivedRole.effect(member), refused.getMessage());
+                return ForbiddenException.about(revived, refused.code(), "member " + member.id() + "'s role \""
+                        + held.name() + "\" on " + place.type() + " " + place.resourceId() + " "
+                        + revived.effect() + ": " + refused.getMessage());
+            }
+        }
+        return new ForbiddenException(refused.code(), "member " + member.id() + "'s role \"" + held.name()
+                + "\" on a resource " + RevivedRole.effect(member) + ": " + refused.getMessage());
     }
 
     private Role requireCompanyRole(Handle h, Caller caller, PermissionModel model, long orgId, long roleId) {

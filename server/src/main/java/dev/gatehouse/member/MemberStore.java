@@ -172,6 +172,18 @@ public final class MemberStore {
         h.createUpdate("DELETE FROM members WHERE id = :id").bind("id", id).execute();
     }
 
+    /** A resource a member holds a role on: its type and id. */
+    record Place(String type, String resourceId) {
+    }
+
+    /** The resources member {@code memberId} holds role {@code roleId} on, by type and id. */
+    List<Place> placesHolding(Handle h, long orgId, long memberId, long roleId) {
+        return h.createQuery("SELECT resource_type, resource_id FROM assignments WHERE org_id = :org "
+                        + "AND member_id = :member AND role_id = :role ORDER BY resource_type, resource_id")
+                .bind("org", orgId).bind("member", memberId).bind("role", roleId)
+                .map((rs, ctx) -> new Place(rs.getString("resource_type"), rs.getString("resource_id"))).list();
+    }
+
     /** A member from a row with the member columns (also a join's, such as the room package's). */
     public static Member map(ResultSet rs) throws SQLException {
         long role = rs.getLong("role_id");

@@ -11,6 +11,7 @@ import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberRules;
+import dev.gatehouse.member.RevivedRole;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.office.ClassicHierarchy;
@@ -141,7 +142,20 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
      */
     @Override
     public void requireMayReactivate(Handle h, Caller caller, PermissionModel model, Member member) {
-        ClassicHierarchy.requireManagesReach(h, caller, model, member, "would count again");
+        ClassicHierarchy.requireManagesReach(h, caller, model, member, RevivedRole.effect(member));
+    }
+
+    /**
+     * Whether {@code caller} sees {@code member} holding {@code role} on a resource, for a refusal that would name it:
+     * on a room, one the caller sees ({@link #seesRoom}) in which the role does not hide the member from it
+     * ({@link #concealment}); elsewhere (a v5 company's company, regions and offices) as resources are seen.
+     */
+    @Override
+    public boolean seesHolding(Handle h, Caller caller, PermissionModel model, String type, String resourceId,
+                               Member member, Role role) {
+        ResourceType resourceType = model.resourceType(type).orElse(null);
+        return resourceType != null && sees(h, caller, model, resourceType, resourceId)
+                && holders.sees(h, caller, model, resourceType, resourceId, member.id(), () -> role);
     }
 
     /**

@@ -9,7 +9,6 @@ import dev.gatehouse.event.EventService;
 import dev.gatehouse.group.GroupService;
 import dev.gatehouse.http.Auth;
 import dev.gatehouse.http.Dialect;
-import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
@@ -209,18 +208,18 @@ public final class CloseApi implements Dialect {
             Handler get = handlers.get(HandlerType.GET);
             Handler post = handlers.get(HandlerType.POST);
             if (get != null || post != null) {
-                out.add(Route.post(PREFIX + path, ctx -> {
+                Handler carrier = ctx -> {
                     boolean override = "GET".equals(ctx.header(OVERRIDE_HEADER));
                     Handler h = override ? get : post;
                     if (h == null) {
-                        // the route takes POST only to carry a GET: Allow names what the path takes without it
-                        ctx.header("Allow", HttpServer.allow(handlers.keySet().stream()
-                                .filter(m -> m != HandlerType.POST).map(HandlerType::name).toList()));
+                        // a 405's Allow names what the path takes, as the router's own 405 does (HttpServer)
                         throw new HttpResponseException(405, "method " + (override ? "GET" : "POST")
                                 + " is not allowed on " + Fields.abbreviate(ctx.path()));
                     }
                     h.handle(ctx);
-                }));
+                };
+                // without a POST of its own the path takes POST only to carry a GET: its Allow names no POST
+                out.add(post == null ? Route.postCarrying(PREFIX + path, carrier) : Route.post(PREFIX + path, carrier));
             }
         });
         return out;

@@ -3,7 +3,9 @@ package dev.gatehouse.http.rooms;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.json.Text;
 import dev.gatehouse.member.Member;
+import dev.gatehouse.member.RevivedRole;
 import dev.gatehouse.role.RoleHolders;
+import dev.gatehouse.room.Room;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +81,8 @@ final class RoomsErrors {
      * deletion ({@code DELETE …/roles/{roleId}}) from its change ({@code PUT}, the one other call a held role refuses).
      * The last user able to manage roles is refused a lock in Rooms' word for it ({@link #lastManagerLocked}): the
      * services call it deactivating, and of the calls on a company user only its lock ({@code POST …/lock}) does so.
+     * An unlock (or an acceptance) refused for a role the user holds where the caller sees it names that place as
+     * Rooms does ({@link #revived}).
      */
     static String detail(GatehouseException e, HandlerType method) {
         return switch (e.code()) {
@@ -87,6 +91,7 @@ final class RoomsErrors {
                     .map(held -> roleInUse(held, method == HandlerType.DELETE)).orElse(e.detail());
             case "last_role_manager" -> e.subject(Member.class).filter(last -> method == HandlerType.POST)
                     .map(RoomsErrors::lastManagerLocked).orElse(e.detail());
+            case "privilege_escalation" -> e.subject(RevivedRole.class).map(RoomsErrors::revived).orElse(e.detail());
             default -> e.detail();
         };
     }
@@ -135,6 +140,18 @@ final class RoomsErrors {
     private static String lastManagerLocked(Member last) {
         return "user " + last.id() + " is the last active user of organization " + last.orgId() + " able to manage "
                 + "roles; it cannot be locked: give another active user a company role that manages roles first";
+    }
+
+    /**
+     * A user's role that unlocking it (or accepting its invitation) would have count again, which the caller may not
+     * give: a room role in a room, named by its room id (the resource id of a room), or a v5 company's role on its
+     * company, a region or an office, named by that place's id.
+     */
+    private static String revived(RevivedRole revived) {
+        String where = revived.type().equals(Room.RESOURCE_TYPE)
+                ? "room role \"" + revived.role() + "\" in room " + revived.resourceId()
+                : "role \"" + revived.role() + "\" on " + revived.type() + " " + revived.resourceId();
+        return "user " + revived.memberId() + "'s " + where + " " + revived.effect() + ": " + revived.reason();
     }
 
     /** "a", "a and b", "a, b and c". */

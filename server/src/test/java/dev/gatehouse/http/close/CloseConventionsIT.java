@@ -552,11 +552,12 @@ class CloseConventionsIT {
         Http.Res notAllowed = org.admin().delete("/me/");
         assertThat(notAllowed.status()).isEqualTo(405);
         assertThat(notAllowed.get("error").isString()).isTrue();
-        // a path read only, whose POST carries a GET (X-HTTP-Method-Override), does not list POST as allowed
+        // a path read only, whose POST carries a GET (X-HTTP-Method-Override), does not list POST as allowed,
+        // whichever method was refused
         Http.Res posted = org.admin().post("/me/", java.util.Map.of());
         assertThat(posted.status()).isEqualTo(405);
         assertThat(posted.header("Allow")).isEqualTo("GET, HEAD");
-        assertThat(org.admin().delete("/me/").header("Allow")).isEqualTo("GET, HEAD, POST");
+        assertThat(org.admin().delete("/me/").header("Allow")).isEqualTo("GET, HEAD");
     }
 
     /**

@@ -567,6 +567,40 @@ class RoomsRulesIT {
         assertThat(a.allowed(piaId, "canViewRoomDetails", room)).isTrue();
     }
 
+    /**
+     * An unlock refused because of a room role the user holds names that room, by its room id, and the role to a
+     * caller that sees the room (as the native API does, in its words), and names no room to one that does not: before,
+     * both read "on a resource".
+     */
+    @Test
+    void anUnlockRefusedForARoomRole_namesTheRoomOnlyToACallerSeeingIt() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int plain = a.role("Plain", false, "canCreateRooms");
+        int editor = a.role("Editor", false, "canCreateRooms", "canViewRoomDetails", "canAddUsersToRooms");
+        int annId = a.user("Ann", plain, "Contributor");
+        int room = a.room(a.admin, "Deal", a.defaultAdminRole());
+        a.invite(a.admin, room, "ann@acme.test", editor);
+        Http max = a.as(a.user("Max", a.role("Members", false, "canCreateRooms", "canManageMemberLowerAccessLevel"),
+                "Office"));
+        Http mia = a.as(a.user("Mia", a.role("Members seeing rooms", false, "canCreateRooms",
+                "canManageMemberLowerAccessLevel", "autoAccessToRooms"), "Office"));
+        assertThat(a.admin.post(a.base + "/users/" + annId + "/lock", Map.of("reason", "away")).status())
+                .isEqualTo(204);
+
+        Http.Res seen = mia.post(a.base + "/users/" + annId + "/unlock", Map.of());
+        error(seen, 403, "PRIVILEGE_ESCALATION", "user " + annId + "'s room role \"Editor\" in room " + room
+                + " would count again", "canViewRoomDetails");
+        Http.Res patched = mia.patch(a.org.path() + "/members/" + annId, Map.of("status", "active"));
+        assertThat(patched.status()).as("%s", patched).isEqualTo(403);
+        assertThat(patched.get("detail").stringValue()).contains("member " + annId + "'s role \"Editor\" on room "
+                + room + " would count again");
+        Http.Res unseen = max.post(a.base + "/users/" + annId + "/unlock", Map.of());
+        error(unseen, 403, "PRIVILEGE_ESCALATION", "user " + annId + "'s role \"Editor\" on a resource would count "
+                + "again", "canViewRoomDetails");
+        assertThat(unseen.get("message").stringValue()).doesNotContain("room " + room);
+        assertThat(a.admin.get(a.base + "/users/" + annId).get("isLockedOut").booleanValue()).isTrue();
+    }
+
     @Test
     void removingUsers_needsTheRemovePermissionOfTheirAccessLevel() {
         RoomsAccount a = new RoomsAccount(node, fx);
@@ -1123,9 +1157,9 @@ class RoomsRulesIT {
         Http dan = a.as(danId);
         int room = a.room(dan, "Dan's room", agent);
         error(a.admin.delete(a.base + "/users/" + danId), 409, "ROOM_OWNER", "user " + danId, "room " + room);
-        Http.Res native_ = node.service().delete(a.org.path() + "/members/" + danId);
-        assertThat(native_.status()).as("%s", native_).isEqualTo(409);
-        assertThat(native_.get("code").stringValue()).isEqualTo("room_owner");
+        Http.Res patched = node.service().delete(a.org.path() + "/members/" + danId);
+        assertThat(patched.status()).as("%s", patched).isEqualTo(409);
+        assertThat(patched.get("code").stringValue()).isEqualTo("room_owner");
         assertThat(a.admin.get(a.base + "/users/" + danId).status()).isEqualTo(200);
         assertThat(a.admin.get(a.base + "/rooms/" + room + "/users").get("users"))
                 .extracting(u -> u.get("userId").intValue()).containsExactly(danId);
@@ -1157,10 +1191,10 @@ class RoomsRulesIT {
         Http.Res refused = mo.delete(a.base + "/users/" + danId);
         error(refused, 409, "ROOM_OWNER", "user " + danId, "a room it owns");
         assertThat(refused.get("message").stringValue()).doesNotContain("room " + room);
-        Http.Res native_ = mo.delete(a.org.path() + "/members/" + danId);
-        assertThat(native_.status()).as("%s", native_).isEqualTo(409);
-        assertThat(native_.get("code").stringValue()).isEqualTo("room_owner");
-        assertThat(native_.get("detail").stringValue()).doesNotContain("room " + room);
+        Http.Res patched = mo.delete(a.org.path() + "/members/" + danId);
+        assertThat(patched.status()).as("%s", patched).isEqualTo(409);
+        assertThat(patched.get("code").stringValue()).isEqualTo("room_owner");
+        assertThat(patched.get("detail").stringValue()).doesNotContain("room " + room);
         error(a.admin.delete(a.base + "/users/" + danId), 409, "ROOM_OWNER", "room " + room + ", which it owns");
         assertThat(mo.get(a.base + "/users/" + danId).status()).isEqualTo(200);
     }
