@@ -20,8 +20,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -83,9 +85,11 @@ import org.slf4j.MDC;
  * other write (the write lanes leave the organization's writes out of their batches meanwhile).
  *
  * <p>The imports of one organization run one at a time on a node (their chunks would only wait for each other's
- * lock, each holding a connection or a batch meanwhile): a second one waits for the first, in memory, before it
- * takes a place or a connection, up to {@link #ORGANIZATION_WAIT}, and is then refused with a retryable 503
- * {@code imports_busy}. A deployment's import is not one organization's and waits for none. Only a caller that could
+ * lock, each holding a connection or a batch meanwhile), in the order they arrived: each waits, in memory, before it
+ * takes a place or a connection, for those that arrived before it — in a queue of the organization's, which exists
+ * while one of them runs or waits, so that one arriving later never takes the turn first —, up to
+ * {@link #ORGANIZATION_WAIT} in all, and is then refused with a retryable 503 {@code imports_busy}. A deployment's
+ * import is not one organization's and waits for none. Only a caller that could
  * write some line takes the organization's turn or a place ({@link #requireMayWriteSomeLine}): one whose every line
  * would be refused would otherwise keep the organization's imports out for as long as its body's chunks arrive.
  *
@@ -124,8 +128,12 @@ public final class ImportService implements AutoCloseable {
     private final BulkServices services;
     private final long maxLines;
     private final Semaphore running = new Semaphore(CONCURRENT);
-    /** The organizations an import of which runs on this node (guarded by itself). */
-    private final Set<Long> importing = new HashSet<>();
+    /**
+     * Per organization an import of which runs or waits on this node, its imports in the order they arrived: the
+     * first runs, the others wait for their turn ({@link #awaitOrganization}); an organization none of whose imports
+     * runs or waits has no entry. Guarded by itself, which waiters wait on.
+     */
+    private final Map<Long, Deque<Object>> importing = new HashMap<>();
     /** Writes the chunks of long imports: one thread per place, ended after a minute without work. */
     private final ExecutorService writers = pool("gatehouse-import-writer");
     /** Has this node apply what a long import's chunks committed, while their writer writes the next: as many. */
@@ -293,9 +301,7 @@ public final class ImportService implements AutoCloseable {
 
     private ImportProgress start(Principal principal, long orgId, boolean deployment, InputStream body,
                                  long declaredBytes, ImportOptions options, Consumer<ImportProgress> progress) {
-        if (!deployment) {
-            awaitOrganization(orgId);
-        }
+        Object turn = deployment ? null : awaitOrganization(orgId);
         try {
             boolean small = declaredBytes >= 0 && declaredBytes <= SMALL_BODY_BYTES;
             if (!small && !running.tryAcquire()) {
@@ -311,38 +317,75 @@ public final class ImportService implements AutoCloseable {
             }
         } finally {
             if (!deployment) {
-                synchronized (importing) {
-                    importing.remove(orgId);
-                    importing.notifyAll();
-                }
+                leaveOrganization(orgId, turn);
             }
         }
     }
 
     /**
-     * Waits until no other import of the organization runs on this node, then counts this one as running; 503
-     * {@code imports_busy} after {@link #ORGANIZATION_WAIT}.
+     * Queues the import behind the organization's others on this node and waits until those before it have ended;
+     * returns its turn, to give back by {@link #leaveOrganization} once it ends. 503 {@code imports_busy} when they
+     * take more than {@link #ORGANIZATION_WAIT} in all, 503 {@code node_stopping} when the node stops meanwhile.
      */
-    private void awaitOrganization(long orgId) {
+    private Object awaitOrganization(long orgId) {
         long deadline = System.nanoTime() + ORGANIZATION_WAIT.toNanos();
+        Object turn = new Object();
         synchronized (importing) {
-            while (!importing.add(orgId)) {
-                if (stopping) {
-                    throw nodeStopping();
-                }
-                long left = deadline - System.nanoTime();
-                try {
+            Deque<Object> queue = importing.computeIfAbsent(orgId, id -> new ArrayDeque<>());
+            queue.addLast(turn);
+            boolean taken = false;
+            try {
+                while (queue.peekFirst() != turn) {
+                    if (stopping) {
+                        throw nodeStopping();
+                    }
+                    long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        throw new UnavailableException("imports_busy", "another import into organization " + orgId
-                                + " runs on this node, and did not end within " + ORGANIZATION_WAIT.toSeconds()
-                                + " s; retry once it has ended");
+                        throw new UnavailableException("imports_busy", "the " + ahead(queue, turn) + " import(s) "
+                                + "into organization " + orgId + " that arrived before this one on this node did not "
+                                + "end within " + ORGANIZATION_WAIT.toSeconds() + " s; retry once they have ended");
                     }
                     TimeUnit.NANOSECONDS.timedWait(importing, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new UnavailableException("imports_busy", "the import was interrupted while it waited for "
-                            + "another import into organization " + orgId + "; retry");
                 }
+                taken = true;
+                return turn;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnavailableException("imports_busy", "the import was interrupted while it waited for "
+                        + "other imports into organization " + orgId + "; retry");
+            } finally {
+                if (!taken) {
+                    leaveOrganization(orgId, turn);
+                }
+            }
+        }
+    }
+
+    /** How many imports of {@code queue} are before {@code turn}: the one running and those waiting before it. */
+    private static int ahead(Deque<Object> queue, Object turn) {
+        int ahead = 0;
+        for (Object other : queue) {
+            if (other == turn) {
+                return ahead;
+            }
+            ahead++;
+        }
+        throw new IllegalStateException("the import's turn is not in its organization's queue");
+    }
+
+    /**
+     * Takes the import's {@code turn} out of its organization's queue: the next one waiting, if any, runs now; the
+     * organization's entry goes once none runs or waits.
+     */
+    private void leaveOrganization(long orgId, Object turn) {
+        synchronized (importing) {
+            Deque<Object> queue = importing.get(orgId);
+            boolean wasRunning = queue.peekFirst() == turn;
+            queue.remove(turn);
+            if (queue.isEmpty()) {
+                importing.remove(orgId);
+            } else if (wasRunning) {
+                importing.notifyAll();
             }
         }
     }

@@ -12,6 +12,7 @@ import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +51,11 @@ class ImportPlacesIT {
 
     /** An import whose body (chunked, so of no declared length) has begun and does not end yet. */
     private static RawHttp longImportInProgress(Fixtures.Org org) {
-        RawHttp connection = RawHttp.connect(node.node().port());
+        return longImportInProgress(node, org);
+    }
+
+    private static RawHttp longImportInProgress(TestNode on, Fixtures.Org org) {
+        RawHttp connection = RawHttp.connect(on.node().port());
         String line = "{\"type\":\"role\",\"name\":\"Long " + System.nanoTime() + "\",\"permissions\":[]}\n";
         connection.send("POST " + org.path() + "/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                 + TestNode.SERVICE_KEY + "\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -59,7 +64,11 @@ class ImportPlacesIT {
     }
 
     private static RawHttp.Response smallImport(Fixtures.Org org, String body) {
-        try (RawHttp connection = RawHttp.connect(node.node().port())) {
+        return smallImport(node, org, body);
+    }
+
+    private static RawHttp.Response smallImport(TestNode on, Fixtures.Org org, String body) {
+        try (RawHttp connection = RawHttp.connect(on.node().port())) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             connection.send("POST " + org.path() + "/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                     + TestNode.SERVICE_KEY + "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " + bytes.length
@@ -403,6 +412,89 @@ class ImportPlacesIT {
             }
         } finally {
             clients.shutdownNow();
+        }
+    }
+
+    /** Threads of this process waiting in {@link ImportService} for their organization's turn. */
+    private static long importsWaitingForTheirOrganization() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(thread -> thread.getKey().getState() == Thread.State.TIMED_WAITING)
+                .filter(thread -> Arrays.stream(thread.getValue()).anyMatch(frame -> frame.getClassName()
+                        .equals(ImportService.class.getName()) && frame.getMethodName().equals("awaitOrganization")))
+                .count();
+    }
+
+    /** Whether a thread of this process runs an import's lines (has taken its organization's turn). */
+    private static boolean anImportRuns() {
+        return Thread.getAllStackTraces().values().stream().anyMatch(frames -> Arrays.stream(frames).anyMatch(frame ->
+                frame.getClassName().equals(ImportService.class.getName() + "$Run")
+                        && frame.getMethodName().equals("run")));
+    }
+
+    /**
+     * The imports of one organization take their turns in the order they arrived: each waits only for those that
+     * arrived before it (woken all at once, the waiting ones once took the turn in any order, and one arriving later
+     * could take it before them, so that an import could be refused 503 {@code imports_busy} after 30 s of others').
+     */
+    @Test
+    void importsOfOneOrganization_takeTheirTurnsInTheOrderTheyArrived() throws Exception {
+        Fixtures.Org org = fx.org("rooms");
+        int waiting = 8;
+        ExecutorService clients = Executors.newFixedThreadPool(waiting);
+        try (RawHttp first = longImportInProgress(org)) {
+            Await.until(Duration.ofSeconds(20), "the first import runs", ImportPlacesIT::anImportRuns);
+            List<CompletableFuture<RawHttp.Response>> queued = new ArrayList<>();
+            for (int i = 0; i < waiting; i++) {
+                String body = Bulk.role("Queued " + i, List.of()) + "\n";
+                queued.add(CompletableFuture.supplyAsync(() -> smallImport(org, body), clients));
+                int arrived = i + 1;
+                Await.until(Duration.ofSeconds(20), arrived + " imports wait for their turn",
+                        () -> importsWaitingForTheirOrganization() == arrived);
+            }
+
+            first.send("0\r\n\r\n");
+            assertThat(first.read(Duration.ofSeconds(20)).status()).isEqualTo(200);
+            List<Long> revisions = new ArrayList<>();
+            for (CompletableFuture<RawHttp.Response> done : queued) {
+                RawHttp.Response answer = done.get(30, TimeUnit.SECONDS);
+                assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                revisions.add(Json.readTree(answer.body()).get("revision").longValue());
+            }
+            assertThat(revisions).as("the revisions of the imports, in the order they arrived").isSorted()
+                    .doesNotHaveDuplicates();
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void importsWaitingForTheirTurn_areRefused503NodeStopping_onceTheNodeStops() throws Exception {
+        try (TestNode stopping = TestNode.start()) {
+            Fixtures.Org org = new Fixtures(stopping).org("rooms");
+            ExecutorService clients = Executors.newFixedThreadPool(2);
+            try (RawHttp first = longImportInProgress(stopping, org)) {
+                Await.until(Duration.ofSeconds(20), "the first import runs", ImportPlacesIT::anImportRuns);
+                List<CompletableFuture<RawHttp.Response>> queued = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    String body = Bulk.role("Queued " + i, List.of()) + "\n";
+                    queued.add(CompletableFuture.supplyAsync(() -> smallImport(stopping, org, body), clients));
+                    int arrived = i + 1;
+                    Await.until(Duration.ofSeconds(20), arrived + " imports wait for their turn",
+                            () -> importsWaitingForTheirOrganization() == arrived);
+                }
+
+                CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> stopping.node().close());
+                for (CompletableFuture<RawHttp.Response> done : queued) {
+                    RawHttp.Response refused = done.get(10, TimeUnit.SECONDS); // while the first still holds its turn
+                    assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+                    assertThat(Json.readTree(refused.body()).get("code").stringValue()).isEqualTo("node_stopping");
+                }
+                first.send("0\r\n\r\n");
+                first.read(Duration.ofSeconds(20));
+                stopped.get(30, TimeUnit.SECONDS);
+            } finally {
+                clients.shutdownNow();
+            }
         }
     }
 }
