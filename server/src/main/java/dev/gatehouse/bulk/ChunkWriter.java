@@ -884,8 +884,8 @@ final class ChunkWriter {
     }
 
     /**
-     * A role's or group's name as the database compares it: folded by the database ({@link dev.gatehouse.sql.Folds}),
-     * as the unique indexes of names fold it. Java's folding once stood here: it folds a final capital sigma to
+     * A role's or group's name as a reference by name compares it: folded by the database ({@link dev.gatehouse.sql.Folds}),
+     * as the older unique indexes of names fold it (a new name is judged by its key too: {@link dev.gatehouse.sql.NameKey}). Java's folding once stood here: it folds a final capital sigma to
      * {@code ς} where the database gives {@code σ}, so an import matched "VIEWERς" to the stored "VIEWERΣ", another
      * role, and a copied organization gave a member the other role's permissions.
      */

@@ -119,8 +119,6 @@ public final class GroupService {
             if (current.name().equals(name)) {
                 return current;
             }
-            // judged by the database's lower(), as the unique index is: Java's equalsIgnoreCase folds differently
-            // ("I" and dotless "ı" are equal to it, not to lower())
             requireFreeName(h, orgId, name, groupId);
             Group renamed = groups.update(h, groupId, name, tx.now());
             int count = renamed.members().size();
@@ -249,8 +247,12 @@ public final class GroupService {
         caller.require(model.management().members(), what);
     }
 
+    /**
+     * Refuses {@code name} when another group of the organization has the same name ignoring case
+     * ({@link GroupStore#findSameName}: {@code Straße} beside {@code STRASSE}, {@code ΟΔΟΣ} beside {@code οδος}).
+     */
     private void requireFreeName(Handle h, long orgId, String name, long self) {
-        groups.findByName(h, orgId, name).filter(g -> g.id() != self).ifPresent(g -> {
+        groups.findSameName(h, orgId, name, self).ifPresent(g -> {
             throw ConflictException.about(g, "group_name_taken", "organization " + orgId + " already has a group named \""
                     + g.name() + "\" (id " + g.id() + ")");
         });

@@ -1,5 +1,6 @@
 package dev.gatehouse.group;
 
+import dev.gatehouse.sql.NameKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,10 +20,12 @@ final class GroupStore {
     private static final String COLUMNS = "id, org_id, name, version, created_at, updated_at";
 
 
+    /** Inserts a group, with its name's key ({@link NameKey}). */
     public Group insert(Handle h, long orgId, String name, Instant now) {
-        GroupHeader row = h.createQuery("INSERT INTO groups (org_id, name, version, created_at, updated_at) "
-                        + "VALUES (:org, :name, 1, :now, :now) RETURNING " + COLUMNS)
-                .bind("org", orgId).bind("name", name).bind("now", utc(now)).map((rs, ctx) -> row(rs)).one();
+        GroupHeader row = h.createQuery("INSERT INTO groups (org_id, name, name_key, version, created_at, updated_at) "
+                        + "VALUES (:org, :name, :nameKey, 1, :now, :now) RETURNING " + COLUMNS)
+                .bind("org", orgId).bind("name", name).bind("nameKey", NameKey.of(name)).bind("now", utc(now))
+                .map((rs, ctx) -> row(rs)).one();
         return new Group(row.id(), row.orgId(), row.name(), List.of(), row.version(), row.createdAt(), row.updatedAt());
     }
 
@@ -32,9 +35,29 @@ final class GroupStore {
                 .map(row -> withMembers(h, List.of(row)).get(0));
     }
 
+    /** The group whose name is {@code name} as {@code lower()} folds both: how a reference by name finds a group. */
     public Optional<Group> findByName(Handle h, long orgId, String name) {
         return h.createQuery("SELECT " + COLUMNS + " FROM groups WHERE org_id = :org AND lower(name) = lower(:name)")
                 .bind("org", orgId).bind("name", name).map((rs, ctx) -> row(rs)).findOne()
+                .map(row -> withMembers(h, List.of(row)).get(0));
+    }
+
+    /**
+     * A group of the organization other than {@code self} whose name is the same as {@code name} ignoring case, which
+     * would keep a group from taking it: equal as {@code lower()} folds both (the older unique index), or of the same
+     * key ({@link NameKey}), a stored one or, for a row without one (see V21_2), its name's folded here. The one
+     * {@code lower()} calls equal first, else the oldest.
+     */
+    public Optional<Group> findSameName(Handle h, long orgId, String name, long self) {
+        String key = NameKey.of(name);
+        return h.createQuery("SELECT " + COLUMNS + ", name_key, lower(name) = lower(:name) AS lowered_equal FROM groups "
+                        + "WHERE org_id = :org AND id <> :self AND (lower(name) = lower(:name) OR name_key = :key "
+                        + "OR name_key IS NULL) ORDER BY lowered_equal DESC, id")
+                .bind("org", orgId).bind("self", self).bind("name", name).bind("key", key)
+                .map((rs, ctx) -> rs.getBoolean("lowered_equal") || key.equals(rs.getString("name_key"))
+                        || rs.getString("name_key") == null && key.equals(NameKey.of(rs.getString("name")))
+                        ? Optional.of(row(rs)) : Optional.<GroupHeader>empty())
+                .list().stream().flatMap(Optional::stream).findFirst()
                 .map(row -> withMembers(h, List.of(row)).get(0));
     }
 
@@ -99,11 +122,16 @@ final class GroupStore {
                 .bind("org", orgId).bind("m", memberId).map((rs, ctx) -> row(rs)).list();
     }
 
-    /** Renames and/or bumps the version (a member change is a change of the group). */
+    /**
+     * Renames and/or bumps the version (a member change is a change of the group); a new name takes its key
+     * ({@link NameKey}), an unchanged one keeps the key it has.
+     */
     public Group update(Handle h, long id, String name, Instant now) {
-        GroupHeader row = h.createQuery("UPDATE groups SET name = :name, version = version + 1, updated_at = :now "
+        GroupHeader row = h.createQuery("UPDATE groups SET name = :name, name_key = CASE WHEN name = :name "
+                        + "THEN name_key ELSE :nameKey END, version = version + 1, updated_at = :now "
                         + "WHERE id = :id RETURNING " + COLUMNS)
-                .bind("id", id).bind("name", name).bind("now", utc(now)).map((rs, ctx) -> row(rs)).one();
+                .bind("id", id).bind("name", name).bind("nameKey", NameKey.of(name)).bind("now", utc(now))
+                .map((rs, ctx) -> row(rs)).one();
         return withMembers(h, List.of(row)).get(0);
     }
 

@@ -25,7 +25,7 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
 
 /**
  * Roles of an organization and their rules: system roles are immutable; custom role names are unique per
- * organization ignoring case; permissions come from the model; the visibility rule holds; nobody but a
+ * organization ignoring case ({@link dev.gatehouse.sql.NameKey}); permissions come from the model; the visibility rule holds; nobody but a
  * service key grants permissions, or record visibility, beyond their own (also not by widening its own role), or
  * changes or deletes a role holding more than itself; the model's {@link RoleChangeRules} hold for a change of a
  * role's permissions (on {@code rooms}, a room owner keeps its powers in the role it holds in its room);
@@ -141,8 +141,6 @@ public final class RoleService {
             rules.requireMayChangePermissions(h, caller, model, current, permissions);
         }
         String name = input.name() == null ? current.name() : input.name();
-        // judged by the database's lower(), as the unique index is: Java's equalsIgnoreCase folds differently
-        // ("I" and dotless "ı" are equal to it, not to lower())
         if (!name.equals(current.name())) {
             requireFreeName(h, orgId, name, roleId);
         }
@@ -218,7 +216,10 @@ public final class RoleService {
         return roles.list(h, orgId, 0L, Integer.MAX_VALUE, null);
     }
 
-    /** The role named {@code name} (ignoring case), system roles included. */
+    /**
+     * The role named {@code name} ignoring case as {@code lower()} folds it, system roles included: a reference by
+     * name, which finds one role even among the ones stored before full case folding that fold to one key.
+     */
     public Optional<Role> findByName(Handle h, long orgId, String name) {
         return roles.findByName(h, orgId, name);
     }
@@ -271,8 +272,12 @@ public final class RoleService {
         access.requireNoEscalation(caller, model, Role.grant(permissions, input.visibility()));
     }
 
+    /**
+     * Refuses {@code name} when another role of the organization has the same name ignoring case
+     * ({@link RoleStore#findSameName}: {@code Straße} beside {@code STRASSE}, {@code ΟΔΟΣ} beside {@code οδος}).
+     */
     private void requireFreeName(Handle h, long orgId, String name, long self) {
-        roles.findByName(h, orgId, name).filter(r -> r.id() != self).ifPresent(r -> {
+        roles.findSameName(h, orgId, name, self).ifPresent(r -> {
             throw nameTaken(orgId, r);
         });
     }

@@ -5,6 +5,7 @@ import dev.gatehouse.model.MemberGrants;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.SystemRole;
 import dev.gatehouse.sql.CopyRows;
+import dev.gatehouse.sql.NameKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -31,13 +32,14 @@ public final class RoleStore {
     private static final String COLUMNS = "id, org_id, system_key, name, description, permissions, external, "
             + "default_for_admin, visibility, version, created_at, updated_at";
 
-    /** Inserts one role at {@code now} and returns it. */
+    /** Inserts one role at {@code now}, with its name's key ({@link NameKey}), and returns it. */
     Role insert(Handle h, New r, Instant now) {
-        return h.createQuery("INSERT INTO roles (org_id, system_key, name, description, permissions, external, "
-                        + "default_for_admin, visibility, version, created_at, updated_at) VALUES (:org, :key, :name, "
-                        + ":description, :permissions, :external, :dfa, CAST(:visibility AS jsonb), 1, :now, :now) "
-                        + "RETURNING " + COLUMNS)
+        return h.createQuery("INSERT INTO roles (org_id, system_key, name, name_key, description, permissions, "
+                        + "external, default_for_admin, visibility, version, created_at, updated_at) VALUES (:org, :key, "
+                        + ":name, :nameKey, :description, :permissions, :external, :dfa, CAST(:visibility AS jsonb), 1, "
+                        + ":now, :now) RETURNING " + COLUMNS)
                 .bind("org", r.orgId()).bind("key", r.systemKey()).bind("name", r.name())
+                .bind("nameKey", NameKey.of(r.name()))
                 .bind("description", r.description()).bind("permissions", r.permissions().toArray(new String[0]))
                 .bind("external", r.external()).bind("dfa", r.defaultForAdmin()).bind("visibility", json(r.visibility()))
                 .bind("now", utc(now))
@@ -66,14 +68,15 @@ public final class RoleStore {
     }
 
     /**
-     * Inserts roles, all at {@code now}; returns them in the order given, their ids ascending in that order. Their
-     * names must be free (a taken one fails the whole statement, as an insert would). One statement whatever their
+     * Inserts roles, all at {@code now}, with their names' keys; returns them in the order given, their ids ascending
+     * in that order. Their names must be free (a taken one fails the whole statement, as an insert would). One
+     * statement whatever their
      * number: the rows by {@code COPY}, with {@code ids} taken from the table's sequence
      * ({@link dev.gatehouse.sql.NewIds}), one per role.
      */
     List<Role> insertAll(Handle h, List<Long> ids, List<New> roles, Instant now) {
         Instant at = micros(now);
-        CopyRows copy = new CopyRows("roles (" + COLUMNS + ")", 12, roles.size());
+        CopyRows copy = new CopyRows("roles (" + COLUMNS + ", name_key)", 13, roles.size());
         List<Role> inserted = new ArrayList<>(roles.size());
         for (int i = 0; i < roles.size(); i++) {
             New r = roles.get(i);
@@ -82,18 +85,24 @@ public final class RoleStore {
             copy.row().bigint(role.id()).bigint(role.orgId()).text(role.systemKey()).text(role.name())
                     .text(role.description()).textArray(role.permissions()).bool(role.external())
                     .bool(role.defaultForAdmin()).jsonb(json(role.visibility())).integer(role.version()).time(at)
-                    .time(at);
+                    .time(at).text(NameKey.of(role.name()));
             inserted.add(role);
         }
         copy.copyInto(h);
         return inserted;
     }
 
+    /**
+     * Writes a role's values; a new name takes its key ({@link NameKey}), an unchanged one keeps the key it has (none,
+     * for a row that never had one: {@link #findSameName}).
+     */
     public Role update(Handle h, Role role, Instant now) {
-        return h.createQuery("UPDATE roles SET name = :name, description = :description, permissions = :permissions, "
+        return h.createQuery("UPDATE roles SET name = :name, name_key = CASE WHEN name = :name THEN name_key "
+                        + "ELSE :nameKey END, description = :description, permissions = :permissions, "
                         + "external = :external, visibility = CAST(:visibility AS jsonb), version = version + 1, "
                         + "updated_at = :now WHERE id = :id RETURNING " + COLUMNS)
-                .bind("id", role.id()).bind("name", role.name()).bind("description", role.description())
+                .bind("id", role.id()).bind("name", role.name()).bind("nameKey", NameKey.of(role.name()))
+                .bind("description", role.description())
                 .bind("permissions", role.permissions().toArray(new String[0])).bind("external", role.external())
                 .bind("visibility", json(role.visibility())).bind("now", utc(now))
                 .map((rs, ctx) -> map(rs)).one();
@@ -109,9 +118,28 @@ public final class RoleStore {
                 .bind("org", orgId).bind("key", key).map((rs, ctx) -> map(rs)).findOne();
     }
 
+    /** The role whose name is {@code name} as {@code lower()} folds both: how a reference by name finds a role. */
     public Optional<Role> findByName(Handle h, long orgId, String name) {
         return h.createQuery("SELECT " + COLUMNS + " FROM roles WHERE org_id = :org AND lower(name) = lower(:name)")
                 .bind("org", orgId).bind("name", name).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /**
+     * A role of the organization other than {@code self} whose name is the same as {@code name} ignoring case, which
+     * would keep a role from taking it: equal as {@code lower()} folds both (the older unique index), or of the same
+     * key ({@link NameKey}), a stored one or, for a row without one (see V21_2), its name's folded here. The one
+     * {@code lower()} calls equal first, else the oldest.
+     */
+    Optional<Role> findSameName(Handle h, long orgId, String name, long self) {
+        String key = NameKey.of(name);
+        return h.createQuery("SELECT " + COLUMNS + ", name_key, lower(name) = lower(:name) AS lowered_equal FROM roles "
+                        + "WHERE org_id = :org AND id <> :self AND (lower(name) = lower(:name) OR name_key = :key "
+                        + "OR name_key IS NULL) ORDER BY lowered_equal DESC, id")
+                .bind("org", orgId).bind("self", self).bind("name", name).bind("key", key)
+                .map((rs, ctx) -> rs.getBoolean("lowered_equal") || key.equals(rs.getString("name_key"))
+                        || rs.getString("name_key") == null && key.equals(NameKey.of(rs.getString("name")))
+                        ? Optional.of(map(rs)) : Optional.<Role>empty())
+                .list().stream().flatMap(Optional::stream).findFirst();
     }
 
     /**

@@ -10,8 +10,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Texts with their case folded as the database folds it ({@code lower} under its own character type), which is what
- * the unique indexes of members' emails and roles' names apply: two emails, or two role names, are one when their
- * folds are equal. Java's folding differs from the database's for some letters (a dotted capital I, say), so the
+ * the unique indexes of members' emails and of role and group names on {@code lower} apply: two emails are one when
+ * their folds are equal, and so are two role names (which are also one when their keys are, {@link NameKey}).
+ * Java's folding differs from the database's for some letters (a dotted capital I, say), so the
  * database is asked, once per text and transaction: a writer that knows the texts coming ({@link #prefetch}, a bulk
  * import's chunk) has them folded in one statement.
  *

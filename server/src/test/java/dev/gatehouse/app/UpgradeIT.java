@@ -124,7 +124,10 @@ class UpgradeIT {
             h.execute("UPDATE rooms SET status = 'closed' WHERE id = ?", room);
             // as before the migration ran, and those after it, undone so that they run again in order
             h.execute("DROP TABLE import_origin_objects");
-            h.execute("DELETE FROM flyway_schema_history WHERE version IN ('20.2', '20.3')");
+            h.execute("ALTER TABLE gatehouse_nodes DROP COLUMN previous_service_key_fingerprint");
+            h.execute("ALTER TABLE roles DROP COLUMN name_key");
+            h.execute("ALTER TABLE groups DROP COLUMN name_key");
+            h.execute("DELETE FROM flyway_schema_history WHERE version IN ('20.2', '20.3', '21.1', '21.2', '21.3')");
         });
         assertThat(listedRooms(org)).as("before the migration").doesNotContain(room);
 
@@ -137,6 +140,69 @@ class UpgradeIT {
                 .filter(l -> l.get("type").stringValue().equals("room") && l.get("id").intValue() == room)
                 .findFirst().orElseThrow();
         assertThat(line.get("status").stringValue()).isEqualTo("active");
+    }
+
+    /**
+     * Role and group names stored before V21_2, which lower() told apart but full case folding makes one ({@code Straße}
+     * and {@code STRASSE}), both stay: V21_3 gives the oldest its name's key and the other none. Neither name can be
+     * taken again, nor can a name equal to one a previous build stored during a rolling upgrade (no key); renaming the
+     * keyless row gives it its new name's key.
+     */
+    @Test
+    void namesEqualByFullCaseFolding_storedBeforeTheMigration_bothStay_andNeitherIsGivenAgain() {
+        Fixtures.Org org = fx.org("close");
+        long older = fx.role(org, "Stra\u00dfe", List.of("view_all_leads"));
+        long newer = fx.role(org, "Kunde", List.of("view_all_leads"));
+        long olderGroup = group(org, "\u039f\u0394\u039f\u03a3");
+        long newerGroup = group(org, "Support");
+        database.useTransaction(h -> {
+            // as before the migration ran, and those after it, undone so that they run again in order
+            h.execute("ALTER TABLE roles DROP COLUMN name_key");
+            h.execute("ALTER TABLE groups DROP COLUMN name_key");
+            h.execute("DELETE FROM flyway_schema_history WHERE version IN ('21.2', '21.3')");
+            h.execute("UPDATE roles SET name = 'STRASSE' WHERE id = ?", newer);
+            h.execute("UPDATE groups SET name = '\u03bf\u03b4\u03bf\u03c2' WHERE id = ?", newerGroup);
+        });
+
+        node.restart();
+
+        assertThat(nameKey("roles", older)).isEqualTo("strasse");
+        assertThat(nameKey("roles", newer)).isNull();
+        assertThat(nameKey("groups", olderGroup)).isEqualTo("\u03bf\u03b4\u03bf\u03c3");
+        assertThat(nameKey("groups", newerGroup)).isNull();
+        assertThat(node.service().get(org.path() + "/roles/" + newer).get("name").stringValue()).isEqualTo("STRASSE");
+        Http.Res role = node.service().post(org.path() + "/roles", Map.of("name", "strasse", "permissions",
+                List.of("view_all_leads")));
+        assertThat(role.status()).as("%s", role).isEqualTo(409);
+        assertThat(role.get("code").stringValue()).isEqualTo("role_name_taken");
+        Http.Res group = node.service().post(org.path() + "/groups", Map.of("name", "\u039f\u0394\u039f\u03c3"));
+        assertThat(group.status()).as("%s", group).isEqualTo(409);
+        assertThat(group.get("code").stringValue()).isEqualTo("group_name_taken");
+
+        // a role a previous build wrote during a rolling upgrade: no key
+        long previous = fx.role(org, "Gast", List.of("view_all_leads"));
+        database.useHandle(h -> h.execute("UPDATE roles SET name = 'Gro\u00df', name_key = NULL WHERE id = ?",
+                previous));
+        Http.Res again = node.service().post(org.path() + "/roles", Map.of("name", "GROSS", "permissions",
+                List.of("view_all_leads")));
+        assertThat(again.status()).as("%s", again).isEqualTo(409);
+        assertThat(again.get("detail").stringValue()).contains("(id " + previous + ")");
+
+        Http.Res renamed = node.service().patch(org.path() + "/roles/" + newer, Map.of("name", "Kunde"));
+        assertThat(renamed.status()).as("%s", renamed).isEqualTo(200);
+        assertThat(nameKey("roles", newer)).isEqualTo("kunde");
+    }
+
+    private long group(Fixtures.Org org, String name) {
+        Http.Res res = node.service().post(org.path() + "/groups", Map.of("name", name));
+        assertThat(res.status()).as("%s", res).isEqualTo(201);
+        return res.get("id").longValue();
+    }
+
+    /** The key stored beside a role's or group's name (V21_2), or null. */
+    private String nameKey(String table, long id) {
+        return database.withHandle(h -> h.createQuery("SELECT name_key FROM " + table + " WHERE id = :id")
+                .bind("id", id).mapTo(String.class).one());
     }
 
     /** The rooms the Rooms dialect lists by default (active ones) to the service key, which sees every room. */

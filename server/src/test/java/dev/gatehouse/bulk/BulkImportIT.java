@@ -168,6 +168,32 @@ class BulkImportIT {
         assertThat(changeLogRows()).isEqualTo(rows);
     }
 
+    /**
+     * An import's role and group lines take names as the API does: one equal to a stored name, or to an earlier line's,
+     * by Unicode's full case folding ({@code STRASSE} is {@code Straße}, {@code οδος} is {@code ΟΔΟΣ}) though not by
+     * lower(), is refused at its line as a name taken, with nothing of its chunk written.
+     */
+    @Test
+    void namesEqualByFullCaseFolding_areTaken_storedOrInTheSameChunk() {
+        Fixtures.Org org = fx.org("docs");
+        assertThat(importLines(node.service(), org.id(), "", List.of(role("Stra\u00dfe", READ),
+                line("type", "group", "name", "\u039f\u0394\u039f\u03a3"))).status()).isEqualTo(200);
+        Map<List<String>, String> refused = Map.of(
+                List.of(role("Viewer", READ), role("STRASSE", READ)), "role_name_taken",
+                List.of(role("Viewer", READ), role("Gro\u00df", READ), role("GROSS", READ)), "role_name_taken",
+                List.of(role("Viewer", READ), line("type", "group", "name", "\u03bf\u03b4\u03bf\u03c2")),
+                "group_name_taken");
+        refused.forEach((lines, code) -> {
+            Http.Res res = importLines(node.service(), org.id(), "", lines);
+            assertThat(res.status()).as("%s", res).isEqualTo(409);
+            assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo(code);
+            assertThat(res.get("line").longValue()).as("%s", res).isEqualTo(lines.size());
+        });
+        JsonNode roles = node.service().get(org.path() + "/roles").json().get("items");
+        assertThat(roles).extracting(r -> r.get("name").stringValue()).contains("Stra\u00dfe")
+                .doesNotContain("Viewer", "STRASSE", "Gro\u00df", "GROSS");
+    }
+
     @Test
     void upsertsAndDeletes_changeWhatDiffers() {
         Fixtures.Org org = fx.org("docs");

@@ -134,6 +134,35 @@ class GroupsIT {
         assertThat(family.get("name").stringValue()).isEqualTo("Team \uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67");
     }
 
+    /**
+     * Names are one name ignoring case by Unicode's full case folding, where PostgreSQL's lower() lowers each letter
+     * alone: {@code Straße} beside {@code STRASSE}, {@code ΟΔΟΣ} beside {@code οδος} were two groups that look the
+     * same to a reader. Created or renamed into, such a name is the holder's (409 naming it); a group may still change
+     * its own name to one of them.
+     */
+    @Test
+    void names_equalByFullCaseFolding_areTaken_createdOrRenamedInto() {
+        var org = fx.org("close");
+        long strasse = group(org, "Stra\u00dfe");
+        long odos = group(org, "\u039f\u0394\u039f\u03a3");
+        long other = group(org, "Support");
+        Map<String, Long> taken = Map.of("STRASSE", strasse, "STRA\u1e9eE", strasse,
+                "\u03bf\u03b4\u03bf\u03c2", odos, "\u03bf\u03b4\u03bf\u03c3", odos);
+        taken.forEach((name, holder) -> {
+            Http.Res created = node.service().post(org.path() + "/groups", Map.of("name", name));
+            assertThat(created.status()).as("%s: %s", name, created).isEqualTo(409);
+            assertThat(created.get("code").stringValue()).isEqualTo("group_name_taken");
+            assertThat(created.get("detail").stringValue()).contains("(id " + holder + ")");
+            Http.Res renamed = node.service().patch(org.path() + "/groups/" + other, Map.of("name", name));
+            assertThat(renamed.status()).as("%s: %s", name, renamed).isEqualTo(409);
+            assertThat(renamed.get("code").stringValue()).isEqualTo("group_name_taken");
+        });
+        assertThat(node.service().get(org.path() + "/groups/" + other).get("name").stringValue()).isEqualTo("Support");
+        Http.Res own = node.service().patch(org.path() + "/groups/" + strasse, Map.of("name", "STRASSE"));
+        assertThat(own.status()).as("%s", own).isEqualTo(200);
+        assertThat(own.get("name").stringValue()).isEqualTo("STRASSE");
+    }
+
     @Test
     void names_areUniqueIgnoringCase_andValidated() {
         var org = fx.org("close");

@@ -402,6 +402,40 @@ class RolesIT {
     }
 
     /**
+     * Names are one name ignoring case by Unicode's full case folding, where PostgreSQL's lower() lowers each letter
+     * alone: {@code Straße} beside {@code STRASSE} (ß is ss), {@code ΟΔΟΣ} beside {@code οδος} (the final ς is σ) were
+     * two roles that look the same to a reader. Created or renamed into, such a name is the holder's (409 naming it);
+     * a role may still change its own name to one of them.
+     */
+    @Test
+    void names_equalByFullCaseFolding_areTaken_createdOrRenamedInto() {
+        var org = fx.org("close");
+        long strasse = fx.role(org, "Stra\u00dfe", List.of("view_all_leads"));
+        long odos = fx.role(org, "\u039f\u0394\u039f\u03a3", List.of("view_all_leads"));
+        long other = fx.role(org, "Opener", List.of("view_all_leads"));
+        Map<String, Long> taken = Map.of("STRASSE", strasse, "strasse", strasse, "STRA\u1e9eE", strasse,
+                "\u03bf\u03b4\u03bf\u03c2", odos, "\u03bf\u03b4\u03bf\u03c3", odos);
+        taken.forEach((name, holder) -> {
+            Http.Res created = node.service().post(org.path() + "/roles", Map.of("name", name, "permissions",
+                    List.of("view_all_leads")));
+            assertThat(created.status()).as("%s: %s", name, created).isEqualTo(409);
+            assertThat(created.get("code").stringValue()).isEqualTo("role_name_taken");
+            assertThat(created.get("detail").stringValue()).contains("(id " + holder + ")");
+            Http.Res renamed = node.service().patch(org.path() + "/roles/" + other, Map.of("name", name));
+            assertThat(renamed.status()).as("%s: %s", name, renamed).isEqualTo(409);
+            assertThat(renamed.get("code").stringValue()).isEqualTo("role_name_taken");
+            assertThat(renamed.get("detail").stringValue()).contains("(id " + holder + ")");
+        });
+        assertThat(node.service().get(org.path() + "/roles/" + other).get("name").stringValue()).isEqualTo("Opener");
+        Http.Res own = node.service().patch(org.path() + "/roles/" + strasse, Map.of("name", "STRASSE"));
+        assertThat(own.status()).as("%s", own).isEqualTo(200);
+        assertThat(own.get("name").stringValue()).isEqualTo("STRASSE");
+        Http.Res freed = node.service().post(org.path() + "/roles", Map.of("name", "Stra\u00dfe\u00dfe",
+                "permissions", List.of("view_all_leads")));
+        assertThat(freed.status()).as("another name is free: %s", freed).isEqualTo(201);
+    }
+
+    /**
      * A rename is judged by the database's folding of case, as the unique name is: "I" and "ı" (dotless i) are equal
      * ignoring case to Java, but not to lower(), so renaming role "I" to "ı" while another role holds "ı" must be
      * the 409 naming that role, not a generic constraint conflict.

@@ -111,6 +111,23 @@ class CloseGroupsIT {
         assertThat(org.admin().get("/group/" + id + "/").get("members")).isEmpty();
     }
 
+    /**
+     * Names are one name ignoring case by Unicode's full case folding (ß is ss, the final ς is σ), not as PostgreSQL's
+     * lower() lowers each letter: created or renamed into, such a name is refused as a taken one is, in Close's shape.
+     */
+    @Test
+    void names_equalByFullCaseFolding_areTaken_inClosesShape() {
+        var org = close.org();
+        assertThat(org.admin().post("/group/", Map.of("name", "\u039f\u0394\u039f\u03a3")).status()).isEqualTo(201);
+        String other = org.admin().post("/group/", Map.of("name", "Support")).get("id").stringValue();
+        Http.Res created = org.admin().post("/group/", Map.of("name", "\u03bf\u03b4\u03bf\u03c2"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(400);
+        assertThat(created.get("error").stringValue()).contains("\u039f\u0394\u039f\u03a3");
+        Http.Res renamed = org.admin().put("/group/" + other + "/", Map.of("name", "\u03bf\u03b4\u03bf\u03c2"));
+        assertThat(renamed.status()).as(renamed.toString()).isEqualTo(400);
+        assertThat(org.admin().get("/group/" + other + "/").get("name").stringValue()).isEqualTo("Support");
+    }
+
     @Test
     void rename_andDelete() {
         var org = close.org();

@@ -75,6 +75,25 @@ class CloseRolesIT {
     }
 
     /**
+     * Names are one name ignoring case by Unicode's full case folding (ß is ss, the final ς is σ), not as PostgreSQL's
+     * lower() lowers each letter: created or renamed into, such a name is refused as a taken one is, in Close's shape.
+     */
+    @Test
+    void names_equalByFullCaseFolding_areTaken_inClosesShape() {
+        var org = close.org();
+        assertThat(org.admin().post("/role/", role("Stra\u00dfe", List.of("view_all_leads"))).status()).isEqualTo(201);
+        String other = org.admin().post("/role/", role("Opener", List.of("view_all_leads"))).get("id").stringValue();
+        JsonNode before = org.admin().get("/role/").get("data");
+        Http.Res created = org.admin().post("/role/", role("STRASSE", List.of("view_all_leads")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(400);
+        assertThat(created.get("error").stringValue()).contains("already has a role named \"Stra\u00dfe\"");
+        Http.Res renamed = org.admin().put("/role/" + other + "/", Map.of("name", "STRASSE"));
+        assertThat(renamed.status()).as(renamed.toString()).isEqualTo(400);
+        assertThat(renamed.get("error").stringValue()).contains("already has a role named \"Stra\u00dfe\"");
+        assertThat(org.admin().get("/role/").get("data")).as("nothing changed").isEqualTo(before);
+    }
+
+    /**
      * A role's name holds no invisible character but where a person writes one, created or renamed: {@code User}
      * followed by a word joiner, or with a zero-width space inside, was a second role looking exactly like the
      * built-in User. A 400 in Close's shape naming {@code name}, nothing created; no-break spaces at the ends are
