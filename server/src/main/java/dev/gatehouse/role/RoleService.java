@@ -5,6 +5,7 @@ import dev.gatehouse.access.Caller;
 import dev.gatehouse.access.Principal;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ObjectType;
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
@@ -131,6 +132,7 @@ public final class RoleService {
         List<String> permissions = input.permissions() == null ? current.permissions() : input.permissions();
         boolean external = input.external() == null ? current.external() : input.external();
         RoleVisibility visibility = input.visibilitySet() ? input.visibility() : current.visibility();
+        requireFieldIds(visibility, current.visibility());
         RoleRules.check(model, permissions, external, visibility);
         boolean redefined = !Set.copyOf(permissions).equals(Set.copyOf(current.permissions()));
         if (redefined || !Objects.equals(visibility, current.visibility())) {
@@ -268,8 +270,20 @@ public final class RoleService {
     void requireValidNew(Caller caller, PermissionModel model, RoleInput input) {
         caller.require(model.management().roles(), "creating a role");
         List<String> permissions = input.permissions() == null ? List.of() : input.permissions();
+        requireFieldIds(input.visibility(), null);
         RoleRules.check(model, permissions, Boolean.TRUE.equals(input.external()), input.visibility());
         access.requireNoEscalation(caller, model, Role.grant(permissions, input.visibility()));
+    }
+
+    /**
+     * Refuses a user field id that names no field ({@link RoleVisibility#fieldIdProblem}) among those of
+     * {@code visibility} that the role does not hold already ({@code stored}; null for a new role).
+     */
+    private static void requireFieldIds(RoleVisibility visibility, RoleVisibility stored) {
+        String problem = visibility == null ? null : RoleVisibility.fieldIdProblem(visibility.userFieldIds(), stored);
+        if (problem != null) {
+            throw InvalidInputException.field("visibility.user_field_ids", "a field id " + problem);
+        }
     }
 
     /**

@@ -66,10 +66,14 @@ public record RoleVisibility(List<String> userFieldIds, String unassigned) {
      * one, or null when each is an identifier ({@link Fields#identifierProblem}): one with whitespace or an invisible
      * character at an end, or an invisible one inside ({@code " cf_owner"}, {@code cf_owner} followed by a no-break
      * space), names no field, so a role requiring assignment would see no record. Judged on what is sent, by every API
-     * that sets them: a role stored before the rule keeps its ids.
+     * that sets them, but for the ids the role holds already ({@code stored}, null for a new role): a role stored
+     * before the rule keeps its ids through changes of its other fields, those of its visibility included, whether
+     * the request leaves the ids out or sends them back.
      */
-    public static String fieldIdProblem(List<String> userFieldIds) {
-        return userFieldIds.stream().map(Fields::identifierProblem).filter(Objects::nonNull).findFirst().orElse(null);
+    public static String fieldIdProblem(List<String> userFieldIds, RoleVisibility stored) {
+        Set<String> kept = stored == null ? Set.of() : Set.copyOf(stored.userFieldIds());
+        return userFieldIds.stream().filter(id -> !kept.contains(id)).map(Fields::identifierProblem)
+                .filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     public RoleVisibility {

@@ -178,6 +178,17 @@ class RolesIT {
         Http.Res renamed = node.service().patch(org.path() + "/roles/" + stored, Map.of("name", "Renamed"));
         assertThat(renamed.status()).as("%s", renamed).isEqualTo(200);
         assertThat(renamed.get("visibility").get("user_field_ids").get(0).stringValue()).isEqualTo(" cf_owner");
+        // ...and through a change of its visibility's other half, which sends the ids back as they are
+        Http.Res widened = node.service().patch(org.path() + "/roles/" + stored, Map.of("visibility",
+                Map.of("user_field_ids", List.of(" cf_owner"), "unassigned", "allow_unassigned")));
+        assertThat(widened.status()).as("%s", widened).isEqualTo(200);
+        assertThat(widened.get("visibility").get("unassigned").stringValue()).isEqualTo("allow_unassigned");
+        assertThat(widened.get("visibility").get("user_field_ids").get(0).stringValue()).isEqualTo(" cf_owner");
+        // a new such id beside it is judged as sent
+        Http.Res added = node.service().patch(org.path() + "/roles/" + stored, Map.of("visibility",
+                Map.of("user_field_ids", List.of(" cf_owner", "cf_agent\u00a0"), "unassigned", "allow_unassigned")));
+        assertThat(added.status()).as("%s", added).isEqualTo(400);
+        assertThat(added.get("errors").get("visibility.user_field_ids").stringValue()).contains("U+00A0");
     }
 
     @Test

@@ -179,7 +179,7 @@ final class RolesResource {
      * with whitespace or an invisible character at an end, or an invisible character inside ({@code " cf_owner"},
      * {@code cf_owner} followed by a no-break space, a zero-width space inside) names no custom field, so a member
      * holding the role with {@code require_assignment} would see no lead; it is a 400 naming the field and the
-     * character.
+     * character, unless the role holds that id already (stored before the rule: kept, sent back or not).
      */
     private record Visibility(boolean idsSent, List<String> ids, boolean behaviorSent, String behavior,
                               Fields fields) {
@@ -190,16 +190,19 @@ final class RolesResource {
             if (behavior != null && !RoleVisibility.BEHAVIOURS.contains(behavior)) {
                 f.error(LCF_BEHAVIOR, "Must be one of: allow_unassigned, require_assignment.");
             }
-            String invisible = ids == null ? null : RoleVisibility.fieldIdProblem(ids);
-            if (invisible != null) {
-                f.error(LCF_IDS, "Custom field ids " + invisible + ".");
-            }
             return new Visibility(f.has(LCF_IDS), ids == null || ids.isEmpty() ? null : ids, f.has(LCF_BEHAVIOR),
                     behavior, f);
         }
 
         /** The visibility to store, or a 400 in Close's terms when it breaks the model's rule. */
         RoleVisibility resolve(Role current, List<String> permissions, VisibilityRule rule) {
+            // the ids the role holds already are kept as they are, sent back or not
+            String invisible = ids == null ? null
+                    : RoleVisibility.fieldIdProblem(ids, current == null ? null : current.visibility());
+            if (invisible != null) {
+                fields.error(LCF_IDS, "Custom field ids " + invisible + ".");
+                fields.check();
+            }
             boolean seesAll = permissions.contains(rule.seesAllPermission());
             boolean clearing = (idsSent && ids == null) || (behaviorSent && behavior == null);
             RoleVisibility existing = current == null || clearing || seesAll ? null : current.visibility();

@@ -273,6 +273,18 @@ class CloseRolesIT {
         assertThat(node.appliedRevision()).isEqualTo(before);
         assertThat(org.admin().get("/role/" + id + "/").get("visibility_user_lcf_ids"))
                 .extracting(JsonNode::stringValue).containsExactly("cf_owner");
+
+        // a role stored before the rule keeps its ids through a PUT of the whole role, which sends them back
+        node.node().core().store().jdbi().useHandle(h -> h.createUpdate("UPDATE roles SET visibility = "
+                + "jsonb_set(visibility, '{user_field_ids,0}', '\"cf_owner\\u00a0\"') WHERE id = :id")
+                .bind("id", CloseIds.decode(CloseIds.ROLE, id)).execute());
+        Http.Res whole = org.admin().raw("PUT", "/role/" + id + "/", "{\"name\": \"Renamed whole\", "
+                + "\"visibility_user_lcf_ids\": [\"cf_owner\\u00a0\"], \"visibility_user_lcf_behavior\": "
+                + "\"allow_unassigned\"}", "application/json");
+        assertThat(whole.status()).as("%s", whole).isEqualTo(200);
+        assertThat(whole.get("visibility_user_lcf_ids")).extracting(JsonNode::stringValue)
+                .containsExactly("cf_owner\u00a0");
+        assertThat(whole.get("visibility_user_lcf_behavior").stringValue()).isEqualTo("allow_unassigned");
     }
 
     @Test
