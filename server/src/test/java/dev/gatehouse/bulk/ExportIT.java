@@ -98,7 +98,7 @@ class ExportIT {
     void export_isLinesOfOneRevision_namedInTheHeaderAndTheAnswer() {
         Http.Res res = node.service().get(source.path() + "/export");
         assertThat(res.status()).isEqualTo(200);
-        assertThat(res.header("Content-Type")).startsWith("application/x-ndjson");
+        assertThat(res.header("Content-Type")).isEqualToIgnoringCase("application/x-ndjson; charset=utf-8");
         List<JsonNode> lines = lines(res.body());
         JsonNode header = lines.get(0);
         assertThat(header.get("type").stringValue()).isEqualTo("header");

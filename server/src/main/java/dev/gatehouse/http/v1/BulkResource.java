@@ -47,6 +47,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class BulkResource {
 
     static final String NDJSON = "application/x-ndjson";
+    /** The type of an answer of NDJSON lines: UTF-8, said so, as a client that guesses a charset otherwise may not. */
+    static final String NDJSON_UTF8 = NDJSON + "; charset=utf-8";
     /**
      * Body types taken as NDJSON: a JSON object per line (so a body of one JSON object is one line). Not text: a
      * browser sends a text body cross-site without asking the server first.
@@ -151,7 +153,7 @@ final class BulkResource {
         ObjectNode result = answered(done, applied.getAsLong());
         ctx.header(V1.REVISION_HEADER, String.valueOf(result.get("revision").longValue()));
         if (lines != null) {
-            ctx.status(200).contentType(NDJSON).result(Json.writeString(Json.object().set("result", result)) + "\n");
+            ctx.status(200).contentType(NDJSON_UTF8).result(Json.writeString(Json.object().set("result", result)) + "\n");
         } else {
             V1.ok(ctx, result);
         }
@@ -174,7 +176,7 @@ final class BulkResource {
         try {
             OutputStream out = new BufferedOutputStream(ctx.outputStream(), 64 * 1024);
             export.accept(revision -> {
-                ctx.status(200).contentType(NDJSON);
+                ctx.status(200).contentType(NDJSON_UTF8);
                 ctx.header(V1.REVISION_HEADER, String.valueOf(revision));
                 started[0] = true;
             }, out);
@@ -298,7 +300,7 @@ final class BulkResource {
         private void write(String kind, JsonNode body) {
             try {
                 if (out == null) {
-                    ctx.status(200).contentType(NDJSON);
+                    ctx.status(200).contentType(NDJSON_UTF8);
                     ctx.header(V1.REVISION_HEADER, String.valueOf(body.get("revision").longValue()));
                     // the servlet's own stream: the web framework's holds what is written until the handler ends,
                     // whatever flush() asks, and a progress line is worth sending only while the body still arrives

@@ -48,7 +48,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ReplicationResource {
 
-    static final String NDJSON = "application/x-ndjson";
     static final String DEPLOYMENT_HEADER = "Gatehouse-Deployment";
     private static final int MAX_ITEMS = 1000;
     private static final long MAX_WAIT_MILLIS = 60_000;
@@ -88,7 +87,7 @@ final class ReplicationResource {
         try {
             OutputStream out = new BufferedOutputStream(ctx.res().getOutputStream(), 64 * 1024);
             replication.snapshot(reader, orgId, revision -> {
-                ctx.status(200).contentType(NDJSON);
+                ctx.status(200).contentType(BulkResource.NDJSON_UTF8);
                 ctx.header(V1.REVISION_HEADER, String.valueOf(revision));
                 started[0] = true;
             }, out);
