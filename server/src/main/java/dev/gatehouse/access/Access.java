@@ -342,7 +342,8 @@ public final class Access {
             Redefining redefining = new Redefining(roleId, deleting, beyond, sees);
             throw ForbiddenException.about(redefining, "privilege_escalation", redefining.what() + " is refused: it "
                     + beyondCaller(caller, "grants ", beyond, "sees ", sees)
-                    + (deleting ? "" : "; its holders would lose what the caller could not hand out") + ". Only a "
+                    + (deleting ? "" : "; a change of it could take from its holders what the caller could not hand "
+                    + "out") + ". Only a "
                     + "member holding all of it, or a service key, may " + (deleting ? "delete it" : "change them"));
         }
     }

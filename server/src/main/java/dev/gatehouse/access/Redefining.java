@@ -14,9 +14,12 @@ public record Redefining(long roleId, boolean deleting, List<String> permissions
         permissions = List.copyOf(permissions);
     }
 
-    /** What was refused, in the native API's words: "deleting role 7", "changing the permissions of role 7". */
+    /**
+     * What was refused, in the native API's words: "deleting role 7", "changing the permissions or record visibility
+     * of role 7" (either is a change of what the role grants).
+     */
     public String what() {
-        return (deleting ? "deleting role " : "changing the permissions of role ") + roleId;
+        return (deleting ? "deleting role " : "changing the permissions or record visibility of role ") + roleId;
     }
 
     /** What the role holds beyond the caller, as {@link Outranked#beyond()} says it. */
