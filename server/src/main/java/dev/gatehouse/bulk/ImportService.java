@@ -113,6 +113,13 @@ public final class ImportService implements AutoCloseable {
     static final int SHARED_CHUNK_LINES = 1000;
     /** How long an organization's import waits for the one of it running on this node before it is refused. */
     static final Duration ORGANIZATION_WAIT = Duration.ofSeconds(30);
+    /**
+     * Imports that may wait for their organization's turn at once, on the node and for one organization: each holds a
+     * request thread (of the node's 250, which every tenant shares) while it waits, so a member sending imports that
+     * never end could otherwise take them all. One more is refused at once with 503 {@code imports_busy}.
+     */
+    static final int MAX_WAITING = 64;
+    static final int MAX_WAITING_PER_ORGANIZATION = 16;
     /** The longest line read. */
     static final int MAX_LINE_BYTES = 1 << 20;
     /**
@@ -332,6 +339,14 @@ public final class ImportService implements AutoCloseable {
         Object turn = new Object();
         synchronized (importing) {
             Deque<Object> queue = importing.computeIfAbsent(orgId, id -> new ArrayDeque<>());
+            int waitingHere = Math.max(0, queue.size() - 1);
+            if (!queue.isEmpty() && (waitingHere >= MAX_WAITING_PER_ORGANIZATION || waiting() >= MAX_WAITING)) {
+                throw new UnavailableException("imports_busy", "an import into organization " + orgId + " runs on "
+                        + "this node, and " + (waitingHere >= MAX_WAITING_PER_ORGANIZATION ? waitingHere
+                        + " more of it wait for their turn" : MAX_WAITING + " imports wait for their turn on it")
+                        + " already (at most " + MAX_WAITING_PER_ORGANIZATION + " of an organization, "
+                        + MAX_WAITING + " in all); retry once they have ended");
+            }
             queue.addLast(turn);
             boolean taken = false;
             try {
@@ -359,6 +374,15 @@ public final class ImportService implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** How many imports wait for their organization's turn on this node (guarded by {@code importing}). */
+    private int waiting() {
+        int waiting = 0;
+        for (Deque<Object> queue : importing.values()) {
+            waiting += queue.size() - 1;
+        }
+        return waiting;
     }
 
     /** How many imports of {@code queue} are before {@code turn}: the one running and those waiting before it. */

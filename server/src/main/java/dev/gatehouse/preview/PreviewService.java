@@ -14,6 +14,7 @@ import dev.gatehouse.engine.EngineOp;
 import dev.gatehouse.engine.Impact;
 import dev.gatehouse.enginefeed.ChangeDecoder;
 import dev.gatehouse.error.InvalidInputException;
+import dev.gatehouse.limit.Places;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.OrgModels;
@@ -64,7 +65,7 @@ import org.jdbi.v3.core.Handle;
  * <p><b>Bounded apart.</b> Each what-if copies the organization's state under the lock this node applies every
  * committed write under, then takes processor time and memory of the order of two copies of it: many at once of a
  * large organization once slowed every organization's writes on the node. So the what-ifs, and the reads that show
- * them, run in one of the node's {@link WhatIfPlaces}, taken after the rehearsal has rolled back and this node has
+ * them, run in one of the node's places ({@link Places}, as many as {@link PreviewSettings} says), taken after the rehearsal has rolled back and this node has
  * applied what it waits for, with no connection held and no lock; a preview finding none free in time is refused
  * with 503 {@code previews_busy} and changes nothing. The last attempt takes its place before its rehearsal, so that
  * it never waits for one with the organization locked.
@@ -106,7 +107,7 @@ public final class PreviewService {
     private final DecisionEngine engine;
     private final ChangeFeed feed;
     private final ChangeLogStore log = new ChangeLogStore();
-    private final WhatIfPlaces places;
+    private final Places places;
 
     public PreviewService(Access access, OrgModels orgModels, RoleService roles, MemberService members,
                           AssignmentService assignments, DecisionEngine engine, ChangeFeed feed,
@@ -118,7 +119,8 @@ public final class PreviewService {
         this.assignments = assignments;
         this.engine = engine;
         this.feed = feed;
-        this.places = new WhatIfPlaces(settings);
+        this.places = new Places(settings.atOnce(), settings.waiting(), settings.longestWait(), "previews_busy",
+                "computes " + settings.atOnce() + " preview(s) at once");
     }
 
     /**
@@ -133,7 +135,7 @@ public final class PreviewService {
      * The preview of {@code change} as {@code principal} may see it; each effect lists its first {@code limit}
      * members by id, or every one when {@code all} — until {@link #MAX_LISTED} members are listed in all. 503
      * {@code previews_busy} when the node computes as many previews as it may and no place comes in time
-     * ({@link WhatIfPlaces}).
+     * ({@link Places}).
      */
     public Preview preview(Principal principal, long orgId, ProposedChange change, int limit, boolean all) {
         if (limit < 0) {
@@ -185,7 +187,7 @@ public final class PreviewService {
     }
 
     /**
-     * The preview of a rehearsed change, in a place ({@link WhatIfPlaces}): the what-if computed as the engine holds the organization now, with no read
+     * The preview of a rehearsed change, in a place ({@link Places}): the what-if computed as the engine holds the organization now, with no read
      * open, then what the caller sees of it read through {@code reading}; when that shows some of the effects hidden
      * from the caller, the complete lists are computed, and what the caller sees among them read again.
      */

@@ -3,7 +3,7 @@ package dev.gatehouse.preview;
 import java.time.Duration;
 
 /**
- * How many previews one node computes at once ({@link WhatIfPlaces}): the what-ifs, O(organization) each, that
+ * How many previews one node computes at once, in its places ({@code limit/Places}): the what-ifs, O(organization) each, that
  * copy an organization's state under the lock the node applies committed writes under. Validated here; the messages
  * name the command-line option. Immutable.
  *

@@ -1,15 +1,22 @@
 package dev.gatehouse.bulk;
 
 import dev.gatehouse.json.Json;
+import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -480,6 +487,45 @@ class ExportIT {
             assertThat(took).as("another organization's write, beside 8 unread exports").isLessThan(Duration.ofSeconds(3));
         } finally {
             unread.forEach(RawHttp::close);
+        }
+    }
+
+    /**
+     * An export that cannot go on once its answer has begun — its thread interrupted, as a stopping node's are — ends
+     * its answer as broken, never as a complete one: the lines sent so far would otherwise read as the whole export
+     * (a client saw an export cut by a node's stop end as complete, its last line a fragment).
+     */
+    @Test
+    void anExportBrokenOffOnTheServer_endsItsAnswerBroken_notAsComplete() throws Exception {
+        Fixtures.Org big = largeOrganization(fx, 20_000);
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress("127.0.0.1", node.node().port()), 5_000);
+            socket.getOutputStream().write(("GET " + big.path() + "/export HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + big.adminKey() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            byte[] start = in.readNBytes(64 * 1024); // the answer has begun, and the sender waits on the socket
+            assertThat(new String(start, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+            Thread[] exporting = new Thread[1];
+            Await.until(Duration.ofSeconds(20), "the export's thread", () -> {
+                exporting[0] = Thread.getAllStackTraces().entrySet().stream().filter(t -> Arrays.stream(t.getValue())
+                        .anyMatch(f -> f.getMethodName().equals("exportLines"))).map(Map.Entry::getKey)
+                        .findFirst().orElse(null);
+                return exporting[0] != null;
+            });
+            exporting[0].interrupt();
+            // read until the connection closes, or nothing more comes (a complete answer keeps it open)
+            socket.setSoTimeout(5_000);
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            boolean closed = false;
+            try {
+                closed = in.transferTo(rest) >= 0;
+            } catch (SocketTimeoutException e) {
+                // the answer ended and the connection waits for another request
+            }
+            assertThat(rest.toString(StandardCharsets.ISO_8859_1)).as("the end of the chunked answer")
+                    .doesNotEndWith("\r\n0\r\n\r\n");
+            assertThat(closed).as("the connection closed").isTrue();
         }
     }
 

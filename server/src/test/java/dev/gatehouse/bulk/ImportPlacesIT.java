@@ -467,6 +467,48 @@ class ImportPlacesIT {
         }
     }
 
+    /**
+     * A waiting import holds a request thread: at most {@link ImportService#MAX_WAITING_PER_ORGANIZATION} of one
+     * organization wait at once, and one more is refused at once with 503 {@code imports_busy}, writing nothing. A
+     * member of a {@code rooms} organization (which may write some line) held every request thread of a node with
+     * imports that waited behind one whose body never ended, for 30 s at a time.
+     */
+    @Test
+    void importsBeyondThoseThatMayWait_areRefusedAtOnce_holdingNoRequestThread() throws Exception {
+        Fixtures.Org org = fx.org("rooms");
+        int waiting = ImportService.MAX_WAITING_PER_ORGANIZATION;
+        ExecutorService clients = Executors.newFixedThreadPool(waiting);
+        try (RawHttp first = longImportInProgress(org)) {
+            Await.until(Duration.ofSeconds(20), "the first import runs", ImportPlacesIT::anImportRuns);
+            List<CompletableFuture<RawHttp.Response>> queued = new ArrayList<>();
+            for (int i = 0; i < waiting; i++) {
+                String body = Bulk.role("Waiting " + i, List.of()) + "\n";
+                queued.add(CompletableFuture.supplyAsync(() -> smallImport(org, body), clients));
+            }
+            Await.until(Duration.ofSeconds(20), waiting + " imports wait for their turn",
+                    () -> importsWaitingForTheirOrganization() == waiting);
+
+            long started = System.nanoTime();
+            RawHttp.Response refused = smallImport(org, Bulk.role("One more", List.of()) + "\n");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at once")
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+            JsonNode problem = Json.readTree(refused.body());
+            assertThat(problem.get("code").stringValue()).isEqualTo("imports_busy");
+            assertThat(problem.get("detail").stringValue()).contains("wait for their turn already");
+
+            first.send("0\r\n\r\n");
+            assertThat(first.read(Duration.ofSeconds(20)).status()).isEqualTo(200);
+            for (CompletableFuture<RawHttp.Response> done : queued) {
+                RawHttp.Response answer = done.get(30, TimeUnit.SECONDS);
+                assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            }
+            assertThat(node.service().get(org.path() + "/roles").body()).doesNotContain("One more");
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
     @Test
     void importsWaitingForTheirTurn_areRefused503NodeStopping_onceTheNodeStops() throws Exception {
         try (TestNode stopping = TestNode.start()) {

@@ -6,6 +6,7 @@ import dev.gatehouse.bulk.ImportOptions;
 import dev.gatehouse.bulk.ImportProgress;
 import dev.gatehouse.bulk.ImportService;
 import dev.gatehouse.error.GatehouseException;
+import dev.gatehouse.error.InternalErrorException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.UnsupportedMediaTypeException;
 import dev.gatehouse.http.Auth;
@@ -33,6 +34,9 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -45,6 +49,8 @@ import tools.jackson.databind.node.ObjectNode;
  * with {@code committed_lines} and {@code resume_from_line} beside the line's own status and code.
  */
 final class BulkResource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BulkResource.class);
 
     static final String NDJSON = "application/x-ndjson";
     /** The type of an answer of NDJSON lines: UTF-8, said so, as a client that guesses a charset otherwise may not. */
@@ -180,11 +186,18 @@ final class BulkResource {
                 ctx.header(V1.REVISION_HEADER, String.valueOf(revision));
                 started[0] = true;
             }, out);
-        } catch (UncheckedIOException e) {
+        } catch (RuntimeException e) {
             if (!started[0]) {
                 throw e;
             }
-            // the client went away mid-export: nothing left to answer
+            // The answer has begun: the client went away, or the export could not go on (its thread interrupted by
+            // a stopping node, its spool unreadable). Either way the answer must not end as a complete one does — the
+            // lines sent so far would read as the whole export —, so it is aborted: the connection closes without
+            // the chunked answer's end, which every client reads as a broken transfer.
+            if (!(e instanceof UncheckedIOException) && !(e instanceof GatehouseException)) {
+                InternalErrorException.log(LOG, e, "in an export after its answer began");
+            }
+            ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(e);
         }
     }
 
