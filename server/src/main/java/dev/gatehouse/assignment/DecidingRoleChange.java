@@ -52,10 +52,13 @@ import static dev.gatehouse.store.SqlTime.instant;
  * inherits it when it would spare the write from being judged (the stricter reading either way). Only the
  * permissions that apply on the resource's type or a type that may lie beneath it count, on both sides (a role grants
  * no other there, as the engine decides): an organization-only permission is neither gained nor lost on a resource.
- * Time counts too: a role with an end decides until then and the role beneath it after; an end brought nearer is
- * judged as taking the role away, one moved later as giving it for longer, and an ancestor's role with an end is
- * judged as deciding, and so is whatever decides after it. Record visibility is a matter of the company role and of the role handed out (judged
- * by {@link Access#requireNoEscalation}), not of which role decides on a resource, and is not judged here.
+ * Time counts too, moment by moment: a role with an end (on the resource or an ancestor) decides until then and
+ * what lies beneath it after, and each moment is judged by what decides then before the write against what decides
+ * then after it ({@link #aligned}). So an end brought nearer is judged as taking the role away from then, one moved
+ * later as giving it for longer, and a write that changes what decides at no moment — a role given on the resource
+ * until before an ancestor's same role ends, or removed again — changes nothing. Record visibility is a matter of the
+ * company role and of the role handed out (judged by {@link Access#requireNoEscalation}), not of which role decides
+ * on a resource, and is not judged here.
  *
  * <p>A change of the hierarchy is judged by the same rule ({@link #judgeMove}, for {@link HierarchyMoves}): moving a
  * resource to another parent, or out of one, sets, for every member holding no role on it, the role it holds on the
@@ -137,7 +140,8 @@ final class DecidingRoleChange {
         Read read = read(h, model, held.get(0), List.of(held.get(0).memberId()), roleIds(held), false, Pending.NONE);
         Company company = read.companies.getOrDefault(held.get(0).memberId(), Company.NONE);
         for (Assignment a : held) {
-            judge(h, caller, model, a, a, null, read, List.of(company.deciding(model, a.resourceType())), what);
+            judge(h, caller, model, a, a, null, read, List.of(new Timed(company.deciding(model, a.resourceType()),
+                    null)), what);
         }
     }
 
@@ -219,54 +223,77 @@ final class DecidingRoleChange {
 
     /**
      * Adds to {@code judged} what deciding by {@code is} instead of {@code was} changes, each moment against the
-     * same moment, from {@code from} on (null: now). The company role against itself changes nothing.
+     * same moment, from {@code from} on (null: now). Each timeline lists what decides in turn, nearest first, each
+     * until its end and the last with none: one decides from the end of those before it, so one ending no later than
+     * they do never decides and is passed over. The company role against itself changes nothing.
      */
     private static void aligned(Judged judged, List<Timed> was, List<Timed> is, Instant from) {
         int i = 0;
         int j = 0;
+        Instant start = null; // the start of the moments compared next (null: the earliest)
         while (true) {
+            while (endsBy(was.get(i), start)) {
+                i++;
+            }
+            while (endsBy(is.get(j), start)) {
+                j++;
+            }
             Timed before = was.get(i);
             Timed after = is.get(j);
             Instant end = before.until == null ? after.until : after.until == null ? before.until
                     : before.until.isBefore(after.until) ? before.until : after.until;
             boolean past = from != null && end != null && !end.isAfter(from);
             if (!past && !(before.decider.company && after.decider.company)) {
-                judged.add(List.of(before.decider), List.of(after.decider));
+                judged.add(before.decider, after.decider);
             }
             if (end == null) {
                 return;
             }
-            if (end.equals(before.until)) {
-                i++;
-            }
-            if (end.equals(after.until)) {
-                j++;
-            }
+            start = end;
         }
+    }
+
+    /** Whether {@code timed} has ended by {@code start} (null: the earliest moment, by which none has). */
+    private static boolean endsBy(Timed timed, Instant start) {
+        return start != null && timed.until != null && !timed.until.isAfter(start);
     }
 
     private static List<Long> roleIds(List<Assignment> assignments) {
         return assignments.stream().filter(Objects::nonNull).map(Assignment::roleId).distinct().toList();
     }
 
+    /**
+     * Judges {@code before} replaced by {@code after} (null: none) as {@link #aligned} does: each decides until its
+     * end, and {@code fallback} — what decides where the member holds no role on the resource, in turn — beneath it
+     * and after it. So an end brought nearer is judged as taking the role away from then, one moved later as giving
+     * it for longer, and a role on an ancestor with an end as deciding until then, each moment against the same
+     * moment: a write that changes nothing at any moment is judged as changing nothing.
+     */
     private void judge(Handle h, Caller caller, PermissionModel model, Assignment one, Assignment before,
-                       Assignment after, Read read, List<Decider> fallback, String what) {
-        List<Decider> was = before == null ? fallback : List.of(read.role(before.roleId()));
-        List<Decider> is = after == null ? fallback : List.of(read.role(after.roleId()));
+                       Assignment after, Read read, List<Timed> fallback, String what) {
         Judged judged = new Judged(model, one.resourceType());
-        judged.add(was, is);
+        aligned(judged, deciding(read, before, fallback), deciding(read, after, fallback), null);
         Instant from = null; // where what changes lies after the role's end only, that end: named in a refusal
-        if (before != null && after != null) {
-            Instant wasEnd = before.expiresAt();
-            Instant isEnd = after.expiresAt();
-            if (isEnd != null && (wasEnd == null || isEnd.isBefore(wasEnd))) {
-                judged.add(was, fallback); // the role ends sooner: what lies beneath decides in the meantime
-            } else if (wasEnd != null && (isEnd == null || isEnd.isAfter(wasEnd))) {
-                judged.add(fallback, is); // the role decides for longer, instead of what lies beneath
-                from = before.roleId() == after.roleId() ? wasEnd : null;
-            }
+        if (before != null && after != null && before.roleId() == after.roleId() && before.expiresAt() != null
+                && (after.expiresAt() == null || after.expiresAt().isAfter(before.expiresAt()))) {
+            from = before.expiresAt(); // the role kept, deciding for longer instead of what lies beneath
         }
         require(h, caller, model, one.memberId(), one.resourceType(), one.resourceId(), judged, from, what);
+    }
+
+    /** What decides in turn with {@code held} on the resource (null: none): it until its end, then {@code fallback}. */
+    private static List<Timed> deciding(Read read, Assignment held, List<Timed> fallback) {
+        if (held == null) {
+            return fallback;
+        }
+        Timed own = new Timed(read.role(held.roleId()), held.expiresAt());
+        if (held.expiresAt() == null) {
+            return List.of(own);
+        }
+        List<Timed> deciding = new ArrayList<>(fallback.size() + 1);
+        deciding.add(own);
+        deciding.addAll(fallback);
+        return deciding;
     }
 
     /**
@@ -305,10 +332,11 @@ final class DecidingRoleChange {
     }
 
     /**
-     * What one judged change gives and takes away on a resource and beneath, over every pair of deciding roles it
-     * sets one after the other. Only the permissions that apply there count ({@code applicable}: on the resource's
-     * type or a type that may lie beneath it, as the engine decides which a type has), on both sides: a role deciding
-     * there grants no other, so an organization-only permission is neither gained nor lost by the change.
+     * What one judged change gives and takes away on a resource and beneath, over every pair of roles deciding at the
+     * same moment before and after it ({@link #aligned}). Only the permissions that apply there count
+     * ({@code applicable}: on the resource's type or a type that may lie beneath it, as the engine decides which a
+     * type has), on both sides: a role deciding there grants no other, so an organization-only permission is neither
+     * gained nor lost by the change.
      */
     private static final class Judged {
         final Set<String> applicable;
@@ -323,17 +351,13 @@ final class DecidingRoleChange {
             this.applicable = applicable;
         }
 
-        void add(List<Decider> was, List<Decider> is) {
-            for (Decider before : was) {
-                for (Decider after : is) {
-                    after.most.stream().filter(p -> !before.least.contains(p) && applicable.contains(p))
-                            .forEach(gains::add);
-                    for (String p : before.most) {
-                        if (!after.least.contains(p) && applicable.contains(p)) {
-                            losses.add(p);
-                            aboveLoses |= before.above;
-                        }
-                    }
+        /** Adds what {@code after} deciding at some moment in place of {@code before} gives and takes away. */
+        void add(Decider before, Decider after) {
+            after.most.stream().filter(p -> !before.least.contains(p) && applicable.contains(p)).forEach(gains::add);
+            for (String p : before.most) {
+                if (!after.least.contains(p) && applicable.contains(p)) {
+                    losses.add(p);
+                    aboveLoses |= before.above;
                 }
             }
         }
@@ -390,10 +414,10 @@ final class DecidingRoleChange {
 
     /**
      * What {@link #read} read: for each member, the roles that decide on the resource where it holds none there,
-     * nearest first — its role on the nearest ancestor holding one (and, where that one ends, what decides after it),
-     * else its company role; the company roles; the roles asked for by id.
+     * nearest first, each until its end — its role on the nearest ancestor holding one (and, where that one ends,
+     * what decides after it), else its company role, with no end; the company roles; the roles asked for by id.
      */
-    private record Read(Map<Long, List<Decider>> fallbacks, Map<Long, Company> companies, Map<Long, Decider> roles) {
+    private record Read(Map<Long, List<Timed>> fallbacks, Map<Long, Company> companies, Map<Long, Decider> roles) {
         Decider role(long roleId) {
             return roles.getOrDefault(roleId, Decider.NOTHING);
         }
@@ -421,9 +445,9 @@ final class DecidingRoleChange {
                         chains.computeIfAbsent(row.memberId, m -> new ArrayList<>()).add(row);
                     }
                 });
-        Map<Long, List<Decider>> fallbacks = new HashMap<>();
+        Map<Long, List<Timed>> fallbacks = new HashMap<>();
         for (long memberId : members) {
-            List<Decider> deciding = new ArrayList<>();
+            List<Timed> deciding = new ArrayList<>();
             boolean endless = false;
             for (Row link : chains.getOrDefault(memberId, List.of())) {
                 Assignment stored = link.roleId == null ? null : new Assignment(on.orgId(), link.type, link.id,
@@ -432,15 +456,17 @@ final class DecidingRoleChange {
                 if (held == null) {
                     continue;
                 }
-                deciding.add(held == stored ? Decider.ofAncestor(link.permissions) : ROLE_STORE.find(h, on.orgId(),
-                        held.roleId()).map(Role::permissions).map(Decider::ofAncestor).orElse(Decider.NOTHING));
+                deciding.add(new Timed(held == stored ? Decider.ofAncestor(link.permissions) : ROLE_STORE.find(h,
+                        on.orgId(), held.roleId()).map(Role::permissions).map(Decider::ofAncestor)
+                        .orElse(Decider.NOTHING), held.expiresAt()));
                 if (held.expiresAt() == null) {
                     endless = true;
                     break;
                 }
             }
             if (!endless) {
-                deciding.add(companies.getOrDefault(memberId, Company.NONE).deciding(model, on.resourceType()));
+                deciding.add(new Timed(companies.getOrDefault(memberId, Company.NONE).deciding(model,
+                        on.resourceType()), null));
             }
             fallbacks.put(memberId, deciding);
         }

@@ -51,6 +51,7 @@ class HierarchyEscalationIT {
         node = TestNode.start();
         fx = new Fixtures(node);
         assertThat(node.service().post("/v1/models", Json.MAPPER.readTree(MODEL)).status()).isEqualTo(201);
+        assertThat(node.service().post("/v1/models", Json.MAPPER.readTree(TIMED_MODEL)).status()).isEqualTo(201);
     }
 
     @AfterAll
@@ -472,5 +473,105 @@ class HierarchyEscalationIT {
         assertThat(res.get("detail").stringValue()).contains("member " + q + " would lose [doc.delete] on folder legal",
                 "after its own role there ends at " + end);
         assertThat(parentOf(d, "folder", "legal")).isEqualTo("team");
+    }
+
+    /**
+     * A workspace > folder > doc model where folders inherit the company role: x's company role is Editor (doc.read,
+     * doc.edit, doc.delete), and lim's is Limited (assign.manage, doc.read), so lim may take away or hand out doc.read
+     * only.
+     */
+    private static final String TIMED_MODEL = """
+            {"id": "aligned-ends", "name": "Aligned ends", "categories": [{"key": "d", "name": "D"}],
+             "permissions": [{"key": "doc.read", "category": "d",
+                              "scopes": ["organization", "workspace", "folder", "doc"]},
+                             {"key": "doc.edit", "category": "d", "scopes": ["workspace", "folder", "doc"]},
+                             {"key": "doc.delete", "category": "d", "scopes": ["workspace", "folder", "doc"]},
+                             {"key": "members.manage", "category": "d"}, {"key": "assign.manage", "category": "d"},
+                             {"key": "roles.manage", "category": "d"}],
+             "resource_types": [{"key": "workspace", "name": "Workspace"},
+                                {"key": "folder", "name": "Folder", "inherits_company_role": true,
+                                 "parent_type": "workspace"},
+                                {"key": "doc", "name": "Doc", "parent_type": "folder"}],
+             "system_roles": [{"key": "admin", "name": "Admin", "permissions": ["doc.read", "doc.edit", "doc.delete",
+                                "members.manage", "assign.manage", "roles.manage"], "default_for_admin": true},
+                              {"key": "viewer", "name": "Viewer", "permissions": ["doc.read"]}],
+             "management": {"roles": "roles.manage", "members": "members.manage", "assignments": "assign.manage"}}
+            """;
+
+    /** An organization of {@link #TIMED_MODEL} with workspace "w" > folder "f", x, and lim with a key. */
+    record Workspace(Fixtures.Org org, long viewer, long x, Http limKey) {
+        String assignment(String type, String id) {
+            return org.path() + "/resources/" + type + "/" + id + "/assignments/" + x;
+        }
+    }
+
+    static Workspace workspace() {
+        Http api = node.service();
+        var org = fx.org("aligned-ends");
+        long editor = fx.role(org, "Editor", List.of("doc.read", "doc.edit", "doc.delete"));
+        long limited = fx.role(org, "Limited", List.of("assign.manage", "doc.read"));
+        long x = fx.member(org, "x", editor);
+        long lim = fx.member(org, "lim", limited);
+        assertThat(api.put(org.path() + "/resources/workspace/w", Map.of()).status()).isEqualTo(201);
+        assertThat(api.put(org.path() + "/resources/folder/f", Map.of("parent", Map.of("type", "workspace",
+                "id", "w"))).status()).isEqualTo(201);
+        return new Workspace(org, fx.roleId(org, "Viewer"), x, fx.keyFor(org, lim));
+    }
+
+    /** The service key gives x Viewer on {@code type} {@code id} until {@code end}. */
+    static void viewerUntil(Workspace w, String type, String id, Instant end) {
+        Http.Res res = node.service().put(w.assignment(type, id), Map.of("role_id", w.viewer(),
+                "expires_at", end.toString()));
+        assertThat(res.status()).as("%s", res).isIn(200, 201);
+    }
+
+    /**
+     * Ends are judged moment by moment: with x's Viewer on the workspace until T+2h (its company role Editor after),
+     * giving x Viewer on the folder until T+1h, or removing it again, changes nothing at any moment — Viewer on the
+     * folder until T+1h, the workspace's Viewer until T+2h, Editor after — so lim, holding doc.read only, may, and
+     * may preview it. Before, every role deciding before was judged against every one after, and both were refused
+     * as taking away or handing out Editor's doc.edit and doc.delete.
+     */
+    @Test
+    void aRoleEndingBeforeAnAncestorsRoleEnds_changesNothing_andIsAllowed() {
+        Workspace w = workspace();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        viewerUntil(w, "workspace", "w", now.plus(2, ChronoUnit.HOURS));
+        Map<String, Object> earlier = Map.of("role_id", w.viewer(), "expires_at",
+                now.plus(1, ChronoUnit.HOURS).toString());
+
+        Map<String, Object> preview = new HashMap<>(earlier);
+        preview.put("resource", Map.of("type", "folder", "id", "f"));
+        preview.put("member_id", w.x());
+        Http.Res rehearsed = w.limKey().post(w.org().path() + "/preview", Map.of("assignment", preview));
+        assertThat(rehearsed.status()).as("%s", rehearsed).isEqualTo(200);
+        Http.Res given = w.limKey().put(w.assignment("folder", "f"), earlier);
+        assertThat(given.status()).as("%s", given).isIn(200, 201);
+        Http.Res removed = w.limKey().delete(w.assignment("folder", "f"));
+        assertThat(removed.status()).as("%s", removed).isEqualTo(204);
+    }
+
+    /**
+     * Where a moment does change, it is still judged: x's Viewer on the folder until T+3h, past the workspace's T+2h,
+     * takes away Editor's doc.edit and doc.delete between the two; removing it, once given, hands them back then.
+     */
+    @Test
+    void aRoleEndingAfterAnAncestorsRoleEnds_isRefused_whereAMomentChanges() {
+        Workspace w = workspace();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        viewerUntil(w, "workspace", "w", now.plus(2, ChronoUnit.HOURS));
+        Map<String, Object> later = Map.of("role_id", w.viewer(), "expires_at",
+                now.plus(3, ChronoUnit.HOURS).toString());
+
+        Http.Res given = w.limKey().put(w.assignment("folder", "f"), later);
+        refused(given);
+        assertThat(given.get("detail").stringValue()).as("%s", given)
+                .contains("member " + w.x() + " would lose [doc.edit, doc.delete] on folder f");
+
+        viewerUntil(w, "folder", "f", now.plus(3, ChronoUnit.HOURS));
+        Http.Res removed = w.limKey().delete(w.assignment("folder", "f"));
+        refused(removed);
+        assertThat(removed.get("detail").stringValue()).as("%s", removed)
+                .contains("member " + w.x() + " would gain [doc.edit, doc.delete] on folder f");
     }
 }
