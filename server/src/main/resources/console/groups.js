@@ -1,7 +1,7 @@
 // Groups: named sets of members (Close's groups). Create, rename, delete; add and remove members.
 import * as api from './api.js';
 import {h, fill, field, values, changes, notice, confirming, onSubmit, phrase} from './dom.js';
-import {showProblem, clearProblem, explain, offerCurrent} from './problems.js';
+import {showProblem, showRefusal, clearProblem} from './problems.js';
 import * as members from './members.js';
 
 /** How many members of a group are listed before Show all. */
@@ -14,9 +14,13 @@ export async function render(view, app, rest, params) {
   // a group renamed or deleted elsewhere since the screen read it: the refusal offers the groups as they are now
   const current = () => reload();
   const told = app.outcome(params, groups);
-  const fail = e => {
+  // a refusal saying the group or the membership is gone reads the groups again, naming what was pressed
+  const fail = (e, g, m) => {
     if (!(e instanceof api.ApiError)) throw e;
-    fill(out, notice([explain(e), ' ', offerCurrent(e, current)], 'error', {ofWrite: true}));
+    showRefusal(out, e, {current, words: e.code === 'group_not_found'
+      ? phrase`Group ${g.name} is gone: it was deleted elsewhere.`
+      : m && (e.code === 'group_member_not_found' || e.code === 'member_not_found')
+        ? phrase`${m.user_id} is no longer in ${g.name}: removed elsewhere.` : null});
   };
 
   const create = h('form', {class: 'card inline', novalidate: true},
@@ -44,7 +48,7 @@ export async function render(view, app, rest, params) {
           try {
             await api.del(`${app.orgPath()}/groups/${g.id}/members/${api.memberRef(m.member_id)}`);
             reload('Member removed from the group.');
-          } catch (e) { fail(e); }
+          } catch (e) { fail(e, g, m); }
         }, ask, {class: 'danger small', 'aria-label': `Remove ${m.user_id} from ${g.name}`}), ask);
     };
     fill(list, g.members.slice(0, SHOWN).map(item));
@@ -105,7 +109,7 @@ export async function render(view, app, rest, params) {
           try {
             await api.del(`${app.orgPath()}/groups/${g.id}`, {ifMatch: g.version});
             reload(`Group ${g.name} deleted.`);
-          } catch (e) { fail(e); }
+          } catch (e) { fail(e, g); }
         }, ask, {class: 'danger small'}), ask);
   });
 

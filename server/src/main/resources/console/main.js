@@ -2,7 +2,7 @@
 // (#/roles, #/members/42, …), so the server serves one page and the key never appears in a path.
 import * as api from './api.js';
 import {h, fill, notice, bdi, withoutBidiControls} from './dom.js';
-import {explain} from './problems.js';
+import {explain, onGone} from './problems.js';
 import * as signin from './signin.js';
 import * as roles from './roles.js';
 import * as members from './members.js';
@@ -181,10 +181,13 @@ function renderNav(active) {
     h('button', {type: 'button', class: 'secondary', on: {click: () => app.signOut()}}, 'Sign out'));
 }
 
-/** Why a session's key stopped working: a key is revoked (or its member deactivated), a sign-in expires. */
+/**
+ * Why a session's key stopped working: a key is revoked (or its member deactivated, or its organization deleted, which
+ * takes its keys with it), a sign-in expires.
+ */
 function refused(session) {
   return session.via ? 'Your sign-in has expired or is no longer accepted: sign in again.'
-    : 'The key is no longer accepted (revoked, or its member deactivated): sign in again.';
+    : 'The key is no longer accepted (revoked, its member deactivated or its organization deleted): sign in again.';
 }
 
 /** Counts routes: each draws the page only while it is the latest, so a slower earlier one never overwrites it. */
@@ -195,6 +198,40 @@ api.onRefused(() => {
   const s = api.current();
   if (s) app.signOut(refused(s));
 });
+
+/**
+ * The refusal of a write whose object was gone, to be shown on the screen read again for it: {turn, told} — the route
+ * that draws it, and the words (onGone). Taken by that route, drawn or not.
+ */
+let goneTold = null;
+
+/** Whether the organization at hand, as loaded, may be gone: the next route loads it afresh (openOrg). */
+let stale = false;
+
+// A write refused because what it named is gone (deleted or removed elsewhere since the screen read it): the screen is
+// read again, so that the gone entry leaves it, and shows the refusal at its top. The organization itself gone is
+// found as the screen is read again: it is loaded afresh (openOrg), and an operator leaves it, saying so.
+onGone((problem, words) => {
+  if (orgGone(problem)) stale = true;
+  goneTold = {turn: routing + 1, told: words || explain(problem)};
+  route();
+});
+
+/** Whether a problem says the organization at hand is gone (deleted elsewhere while this tab worked in it). */
+const orgGone = e => e instanceof api.ApiError && e.status === 404 && e.code === 'organization_not_found';
+
+/**
+ * Leaves the session's organization, gone (deleted elsewhere), saying so: an operator goes back to the Operators
+ * screen; a member's session, which works in that organization alone, ends.
+ */
+function leaveGoneOrg(s) {
+  const name = app.org && String(app.org.id) === String(s.org) ? app.org.name : s.org;
+  const said = `Organization ${name} is not found: it has been deleted.`;
+  if (s.kind !== 'operator') return app.signOut(said);
+  app.leaveOrg();
+  app.say(said);
+  return app.go('#/operators');
+}
 
 /**
  * Puts a screen in the page: its heading names the tab and takes the focus (an error screen's too). The tab's title
@@ -208,6 +245,16 @@ function show(main, ...content) {
   document.title = `${withoutBidiControls(heading.textContent)} · Gatehouse console`;
   heading.setAttribute('tabindex', '-1');
   heading.focus();
+}
+
+/**
+ * Puts the refusal of a write whose object was gone (onGone) at the top of the screen read again, under its heading:
+ * an outcome of a write, taken away as the next one is sent (notice's `ofWrite`).
+ */
+function told(content, words) {
+  const note = notice(words, 'error', {ofWrite: true});
+  const top = [...content.children].find(el => el.matches('h1, .heading'));
+  if (top) top.after(note); else content.prepend(note);
 }
 
 async function route() {
@@ -225,23 +272,25 @@ async function route() {
   }
   // A member's session always names its organization; one that does not is no session to work in.
   if (s.kind !== 'operator' && !s.org) return app.signOut();
+  const gone = goneTold && goneTold.turn === turn ? goneTold.told : null;
+  goneTold = null;
+  // the organization as loaded before: a screen's read that finds it gone loads it again (below)
+  const kept = Boolean(s.org && app.org && String(app.org.id) === String(s.org)) && !stale;
+  stale = false;
   try {
-    if (s.org && (!app.org || String(app.org.id) !== String(s.org))) await app.openOrg(s.org);
+    if (s.org && !kept) await app.openOrg(s.org);
   } catch (e) {
     if (turn !== routing) return;
     if (e instanceof api.ApiError && e.status === 401) return; // signed out already (api.onRefused)
-    if (s.kind === 'operator' && e instanceof api.ApiError && e.status === 404) {
-      app.leaveOrg(); // the organization an operator opened is gone: back to the list
-    } else {
-      // The organization could not be loaded (the server unreachable, or refusing for now): say so and keep the
-      // session as it is — dropping its organization would leave nothing to work in.
-      app.org = null;
-      renderNav(null);
-      show(main, h('div', {class: 'view'}, h('h1', {}, 'Something went wrong'),
-        notice(e instanceof api.ApiError ? explain(e) : `The server could not be reached (${e.message}).`, 'error'),
-        h('div', {class: 'actions'}, h('button', {type: 'button', on: {click: () => route()}}, 'Try again'))));
-      return;
-    }
+    if (e instanceof api.ApiError && e.status === 404) return leaveGoneOrg(s);
+    // The organization could not be loaded (the server unreachable, or refusing for now): say so and keep the
+    // session as it is — dropping its organization would leave nothing to work in.
+    app.org = null;
+    renderNav(null);
+    show(main, h('div', {class: 'view'}, h('h1', {}, 'Something went wrong'),
+      notice(e instanceof api.ApiError ? explain(e) : `The server could not be reached (${e.message}).`, 'error'),
+      h('div', {class: 'actions'}, h('button', {type: 'button', on: {click: () => route()}}, 'Try again'))));
+    return;
   }
   // Another route began while this one waited (a link followed while the organization loaded): it draws the page.
   if (turn !== routing) return;
@@ -261,11 +310,17 @@ async function route() {
     const content = h('div', {class: 'view'});
     await view.render(content, app, rest, params);
     if (turn !== routing) return;
+    if (gone) told(content, gone);
     show(main, content);
     forgetSecretsLeft(turn);
   } catch (e) {
     if (turn !== routing) return;
     if (e instanceof api.ApiError && e.status === 401) return; // signed out already (api.onRefused)
+    if (orgGone(e) && kept) {
+      // the organization was deleted elsewhere while this tab worked in it: loaded afresh, it is found gone
+      stale = true;
+      return route();
+    }
     show(main, h('h1', {}, 'Something went wrong'),
       notice(e instanceof api.ApiError ? explain(e) : `The server could not be reached (${e.message}).`, 'error'));
   }

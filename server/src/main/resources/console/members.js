@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import {h, fill, field, select, table, values, changes, notice, secretNotice, when, confirming, onSubmit, bdi, phrase}
   from './dom.js';
-import {showProblem, clearProblem, explain} from './problems.js';
+import {showProblem, showRefusal, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
 
 const PAGE = 50;
@@ -247,7 +247,7 @@ function keysSection(app, base, keys, reload) {
       reload(`Key ${k.id} revoked.`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      fill(out, notice(explain(e), 'error', {ofWrite: true}));
+      showRefusal(out, e);
     }
   };
   const draw = () => fill(list, table([
@@ -347,7 +347,14 @@ function groupsSection(app, member, read, reload) {
   const mine = groups.filter(g => (g.members || []).some(m => m.member_id === member.id));
   const others = groups.filter(g => !mine.includes(g));
   const out = h('div', {});
-  const fail = e => { if (!(e instanceof api.ApiError)) throw e; fill(out, notice(explain(e), 'error', {ofWrite: true})); };
+  // a refusal saying the group or the membership is gone reads the page again, naming the group
+  const fail = (e, group) => {
+    if (!(e instanceof api.ApiError)) throw e;
+    showRefusal(out, e, {words: e.code === 'group_not_found'
+      ? phrase`Group ${group.name} is gone: it was deleted elsewhere.`
+      : e.code === 'group_member_not_found'
+        ? phrase`${member.user_id} is no longer in ${group.name}: removed elsewhere.` : null});
+  };
   // a group named as the reloaded page reads it: adding or removing carries no version, so it succeeds on a group
   // renamed elsewhere since this page was drawn
   const named = (now, group) => ((now || []).find(g => g.id === group.id) || group).name;
@@ -360,7 +367,7 @@ function groupsSection(app, member, read, reload) {
       const {status} = await api.call('POST', `${app.orgPath()}/groups/${choice.value}/members`,
         {body: {member_id: member.id}});
       reload(now => (status === 201 ? `Added to ${named(now, group)}.` : `Already in ${named(now, group)}.`));
-    } catch (e) { fail(e); }
+    } catch (e) { fail(e, others.find(g => String(g.id) === choice.value)); }
   });
   return h('section', {class: 'card', 'aria-label': 'Groups'},
     h('h2', {}, 'Groups'),
@@ -371,7 +378,7 @@ function groupsSection(app, member, read, reload) {
           try {
             await api.del(`${app.orgPath()}/groups/${g.id}/members/${api.memberRef(member.id)}`);
             reload(now => `Removed from ${named(now, g)}.`);
-          } catch (e) { fail(e); }
+          } catch (e) { fail(e, g); }
         }, ask, {class: 'danger small', 'aria-label': `Remove from ${g.name}`}), ask);
     })) : h('p', {class: 'muted'},
       app.outsider ? 'This key does not see the organization’s groups.' : 'In no group.'),
@@ -390,7 +397,9 @@ function assignmentsSection(app, member, assignments, roleName, reload) {
           reload(`Role on ${preview.resourceName(a.resource)} removed.`);
         } catch (e) {
           if (!(e instanceof api.ApiError)) throw e;
-          fill(out, notice(explain(e), 'error', {ofWrite: true}));
+          const on = preview.resourceName(a.resource);
+          showRefusal(out, e, {words: e.code === 'assignment_not_found'
+            ? phrase`${member.user_id} no longer holds a role on ${on}: removed elsewhere.` : null});
         }
       }, ask, {class: 'danger small', 'aria-label': `Remove the role on ${preview.resourceName(a.resource)}`}), ask];
   };

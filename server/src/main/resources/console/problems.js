@@ -1,5 +1,16 @@
 // API problems in plain words, placed next to the field they concern.
-import {h} from './dom.js';
+import {h, fill, notice} from './dom.js';
+
+let gone = () => {};
+
+/**
+ * Who is told when a write is refused because what it named is gone (404: deleted or removed elsewhere since the
+ * screen read it): the shell, which reads the screen again — the gone entry leaves it — and shows the refusal there
+ * (showRefusal, showProblem). `listener(problem, words)`; `words` name what the person pressed, or are null.
+ */
+export function onGone(listener) {
+  gone = listener;
+}
 
 const WORDS = {
   unauthenticated: 'The key was not accepted. Check that it is complete and has not been revoked.',
@@ -75,9 +86,16 @@ export function clearProblem(form) {
  * `cursor`) is listed only when the summary does not already speak of it.
  *
  * `current` loads the current version of what the form saves: a version conflict (someone else saved it since it
- * was read) then offers it beside the problem (offerCurrent).
+ * was read) then offers it beside the problem (offerCurrent). With `current` the form edits an object the screen
+ * read, so a refusal saying it is gone (404) is no problem of the form's fields: the screen is read again and shows
+ * the refusal (onGone). A form without it names what the person typed (a member by user id), and a 404 stays in it.
  */
 export function showProblem(form, problem, {fields = {}, current} = {}) {
+  // the object the form edits is gone: the screen would go on showing it, and every save of it be refused
+  if (current && problem.status === 404) {
+    gone(problem, null);
+    return null;
+  }
   clearProblem(form);
   const errors = problem.errors || {};
   let first = null;
@@ -107,6 +125,21 @@ export function showProblem(form, problem, {fields = {}, current} = {}) {
   form.prepend(box);
   (first || box).focus();
   return box;
+}
+
+/**
+ * Shows the refusal of a write no form holds — a button's (Remove…, Pause, Delete…) — in `slot`, offering the current
+ * version for a version conflict (offerCurrent, with `current`). Such a write names only what the screen shows, so a
+ * refusal saying it is gone (404: deleted or removed elsewhere since the screen read it) reads the screen again, where
+ * it is no longer listed, and the refusal is shown there (onGone): in `words` when given — naming what the person
+ * pressed (a member's user id, a group's name) rather than the ids the server's sentence names — else the server's.
+ */
+export function showRefusal(slot, problem, {current, words} = {}) {
+  if (problem.status === 404) {
+    gone(problem, words || null);
+    return;
+  }
+  fill(slot, notice([explain(problem), ' ', offerCurrent(problem, current)], 'error', {ofWrite: true}));
 }
 
 /**

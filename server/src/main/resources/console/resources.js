@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import {h, fill, field, select, table, values, notice, when, setInstant, instantOf, confirming, onSubmit, phrase}
   from './dom.js';
-import {showProblem, clearProblem, explain} from './problems.js';
+import {showProblem, showRefusal, clearProblem, explain} from './problems.js';
 import * as preview from './preview.js';
 import * as members from './members.js';
 import {paged} from './more.js';
@@ -219,7 +219,8 @@ async function resource(app, type, id) {
       reload(`Role of ${people.get(a.member_id)?.user_id || a.member_id} removed.`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      fill(out, notice(explain(e), 'error', {ofWrite: true}));
+      showRefusal(out, e, {words: e.code === 'assignment_not_found'
+        ? phrase`${who(a)} no longer holds a role on ${here}: removed elsewhere.` : null});
     }
   };
   const actions = a => {

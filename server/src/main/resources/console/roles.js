@@ -3,7 +3,7 @@
 // the role sees every record), saved with If-Match so that someone else's edit is shown, never overwritten.
 import * as api from './api.js';
 import {h, fill, field, table, notice, edited, confirming, onSubmit, phrase} from './dom.js';
-import {showProblem, clearProblem, explain} from './problems.js';
+import {showProblem, showRefusal, clearProblem, explain} from './problems.js';
 import {matrix} from './matrix.js';
 import * as preview from './preview.js';
 import * as members from './members.js';
@@ -254,7 +254,7 @@ function deleteSection(app, role, current) {
       app.go('#/roles');
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      fill(out, notice(explain(e), 'error', {ofWrite: true}));
+      showRefusal(out, e);
       if (e.code === 'role_in_use') {
         const holders = await api.get(`${app.orgPath()}/members${api.query({role_id: role.id, limit: 25})}`);
         out.append(holders.items.length ? h('div', {class: 'holders'},

@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import {h, fill, field, table, values, notice, secretNotice, when, confirming, onSubmit, onPress, phrase}
   from './dom.js';
-import {showProblem, clearProblem, explain} from './problems.js';
+import {showProblem, showRefusal, clearProblem, explain} from './problems.js';
 import {objectTypes} from './history.js';
 
 
@@ -50,13 +50,28 @@ export async function render(view, app, rest, params) {
   });
   const listOf = items => table([
     {label: 'URL', cell: w => h('a', {href: `#/webhooks/${w.id}`}, w.url)},
-    {label: 'Status', cell: w => w.status + (w.paused_reason ? ` (${w.paused_reason})` : '')},
+    {label: 'Status', cell: w => w.status + (pausedWhy(w) ? ` (${pausedWhy(w)})` : '')},
     {label: 'Objects', cell: w => (w.object_types || []).join(', ') || 'all'},
     {label: 'Delivered up to', cell: w => w.delivery ? String(w.delivery.revision) : ''},
     {label: 'Last error', cell: w => (w.delivery && w.delivery.last_error) || ''},
   ], items, {caption: 'Webhooks', empty: 'No webhooks yet.'});
   const list = h('div', {}, listOf(hooks));
   fill(view, heading(), lead(), secrets.element, list, form);
+}
+
+/** The reason the API gives a pause it was asked for (Pause here, or a PATCH): it says no more than "paused". */
+const PAUSED_BY_API = 'paused through the API';
+
+/**
+ * Why a webhook is paused, in words, or '' when there is nothing to add to its status: active, or paused by someone
+ * through an API. The server pauses one by itself when its delivery failed for longer than the retry window ("delivery
+ * of revision … failed …; last error: …", said as it is) or when its creator lost the right to make it, a reason it
+ * begins with its code (`creator_lost_access: member 4, its creator …`), which the words leave out.
+ */
+function pausedWhy(hook) {
+  const reason = hook.paused_reason || '';
+  if (reason === PAUSED_BY_API) return '';
+  return reason.replace(/^creator_lost_access:\s*/, '');
 }
 
 const heading = () => h('div', {class: 'heading'}, h('h1', {}, 'Webhooks'));
@@ -80,6 +95,8 @@ async function detail(view, app, id, params) {
   // (Pause, Resume); the delete question and refusals have places of their own. A secret rotated again replaces it.
   const secrets = app.secrets(`${app.orgPath()}/webhooks/${hook.id}`);
   const ask = h('div', {});
+  const gone = e => (e.code === 'webhook_not_found'
+    ? phrase`The webhook of ${hook.url} is gone: it was deleted elsewhere.` : null);
   // a secret in the answer is shown only for the rotation asked for; any other change reloads the page to show it
   async function change(body, message) {
     try {
@@ -94,7 +111,7 @@ async function detail(view, app, id, params) {
       app.go(`#/webhooks/${hook.id}?done=${app.done(message)}`);
     } catch (e) {
       if (!(e instanceof api.ApiError)) throw e;
-      fill(out, notice(explain(e), 'error', {ofWrite: true}));
+      showRefusal(out, e, {words: gone(e)});
     }
   }
   const told = app.outcome(params);
@@ -103,11 +120,12 @@ async function detail(view, app, id, params) {
     h('h1', {}, hook.url),
     told ? notice(told, 'ok') : null,
     h('dl', {class: 'facts'},
-      h('dt', {}, 'Status'), h('dd', {}, hook.status + (hook.paused_reason ? ` — ${hook.paused_reason}` : '')),
+      h('dt', {}, 'Status'), h('dd', {}, hook.status + (pausedWhy(hook) ? ` — ${pausedWhy(hook)}` : '')),
       h('dt', {}, 'Objects'), h('dd', {}, (hook.object_types || []).join(', ') || 'all'),
       h('dt', {}, 'Actions'), h('dd', {}, (hook.actions || []).join(', ') || 'all'),
       h('dt', {}, 'Delivered up to revision'), h('dd', {}, hook.delivery ? String(hook.delivery.revision) : ''),
-      h('dt', {}, 'Failing since'), h('dd', {}, hook.delivery ? when(hook.delivery.failing_since) : '')),
+      hook.delivery && hook.delivery.failing_since
+        ? [h('dt', {}, 'Failing since'), h('dd', {}, when(hook.delivery.failing_since))] : null),
     h('div', {class: 'actions'},
       hook.status === 'active'
         ? onPress(h('button', {type: 'button', class: 'secondary'}, 'Pause'),
@@ -123,7 +141,7 @@ async function detail(view, app, id, params) {
             app.go('#/webhooks');
           } catch (e) {
             if (!(e instanceof api.ApiError)) throw e;
-            fill(out, notice(explain(e), 'error', {ofWrite: true}));
+            showRefusal(out, e, {words: gone(e)});
           }
         }, ask)),
     ask, out, secrets.element,

@@ -257,6 +257,63 @@ class ConsoleEdgesBrowserIT extends SignedOutEachTest {
     }
 
     /**
+     * A write refused because what it named was removed elsewhere since the screen read it (404) reads the screen
+     * again — the gone entry leaves it — and says so in words naming what was pressed, not the server's ids: a group's
+     * member, a room's holder, a webhook.
+     */
+    @Test
+    void aWriteRefusedForWhatIsGoneElsewhere_readsTheScreenAgain_andSaysSo() {
+        Fixtures.Org org = fixtures.org("rooms");
+        long agent = fixtures.role(org, "Agent", List.of("canViewRoomDetails"));
+        long bulk = fixtures.member(org, "bulk-9", agent);
+        long ada = fixtures.member(org, "u-ada", agent);
+        Http.Res team = node.service().post(org.path() + "/groups", Map.of("name", "Team"));
+        assertThat(team.status()).as(team.toString()).isEqualTo(201);
+        String group = org.path() + "/groups/" + team.get("id").longValue();
+        for (long member : List.of(bulk, ada)) {
+            assertThat(node.service().post(group + "/members", Map.of("member_id", member)).status()).isEqualTo(201);
+        }
+        signIn(org.adminKey());
+        browser.open("/console/#/groups");
+        By teamCard = By.cssSelector("section[aria-label='Group Team']");
+        browser.waitForText(teamCard, "2 members");
+        Http.Res removed = node.service().delete(group + "/members/id:" + bulk);
+        assertThat(removed.status()).as(removed.toString()).isLessThan(300);
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Remove bulk-9 from Team']")));
+        browser.press("Yes, remove");
+        String said = browser.waitForText(By.cssSelector(".notice-error"), "bulk-9 is no longer in Team").getText();
+        assertThat(said).doesNotContain("Member " + bulk);
+        browser.waitForText(teamCard, "1 member");
+        assertThat(browser.waitFor(teamCard).getText()).contains("u-ada").doesNotContain("bulk-9");
+
+        String room = fixtures.room(org);
+        fixtures.assign(org, room, ada, agent);
+        browser.open("/console/#/resources?type=room&id=" + room);
+        browser.waitFor(By.xpath("//tr[td[normalize-space()='u-ada']]"));
+        Http.Res unassigned = node.service().delete(org.path() + "/resources/room/" + room + "/assignments/" + ada);
+        assertThat(unassigned.status()).as(unassigned.toString()).isLessThan(300);
+        browser.click(browser.waitFor(By.cssSelector("button[aria-label='Remove the role of u-ada here']")));
+        browser.press("Yes, remove");
+        browser.waitForText(By.cssSelector(".notice-error"), "u-ada no longer holds a role on");
+        assertThat(browser.driver().findElements(By.xpath("//tr[td[normalize-space()='u-ada']]"))).isEmpty();
+
+        Http.Res hook = node.service().post(org.path() + "/webhooks", Map.of("url", "https://receiver.invalid/hook",
+                "status", "paused"));
+        assertThat(hook.status()).as(hook.toString()).isEqualTo(201);
+        String hookPath = org.path() + "/webhooks/" + hook.get("id").longValue();
+        browser.open("/console/#/webhooks/" + hook.get("id").longValue());
+        browser.heading("https://receiver.invalid/hook");
+        // paused through the API, it reads "paused", no more; not failing, it shows no "Failing since"
+        assertThat(browser.waitFor(By.xpath("//dt[normalize-space()='Status']/following-sibling::dd[1]")).getText())
+                .isEqualTo("paused");
+        assertThat(browser.waitFor(By.cssSelector("dl.facts")).getText()).doesNotContain("Failing since");
+        assertThat(node.service().delete(hookPath).status()).isLessThan(300);
+        browser.press("Resume");
+        browser.waitForText(By.cssSelector(".notice-error"), "The webhook of https://receiver.invalid/hook is gone");
+        assertThat(browser.driver().findElements(By.xpath("//button[normalize-space()='Resume']"))).isEmpty();
+    }
+
+    /**
      * A screen reloaded after a write says what the write did; a link cannot make it say anything else (the words
      * once came from the link's {@code ?done=}, so a crafted link showed any text as a success).
      */
@@ -367,5 +424,39 @@ class ConsoleEdgesBrowserIT extends SignedOutEachTest {
         WebElement section = browser.waitFor(By.cssSelector("section[aria-label='Organization 987654321']"));
         assertThat(section.findElement(By.cssSelector(".notice-error")).getText()).containsIgnoringCase("not found");
         browser.waitFor(By.xpath("//h2[normalize-space()='Create an organization']"));
+    }
+
+    /**
+     * The organization at hand deleted elsewhere: an operator managing it is taken back to the Operators screen,
+     * told it is not found, the header no longer naming it; a member key of it, deleted with it, signs out saying why.
+     */
+    @Test
+    void anOrganizationDeletedElsewhere_isLeftSayingSo_andItsMemberKeySignsOut() {
+        Fixtures.Org org = fixtures.org("rooms");
+        String name = org.json().get("name").stringValue();
+        browser.open("/");
+        browser.heading("Sign in");
+        browser.type("API key", TestNode.SERVICE_KEY);
+        browser.press("Sign in");
+        browser.heading("Operators");
+        browser.open("/console/#/operators?org=" + org.id());
+        browser.press("Manage " + name);
+        browser.heading("Roles");
+        assertThat(node.service().delete(org.path()).status()).isLessThan(300);
+        browser.open("/console/#/groups");
+        browser.heading("Operators");
+        browser.waitForText(By.id("status"), "Organization " + name + " is not found");
+        assertThat(browser.waitFor(By.id("who")).getText()).doesNotContain(name);
+        assertThat(browser.driver().findElements(By.xpath("//button[normalize-space()='Leave organization']")))
+                .isEmpty();
+        browser.script("sessionStorage.clear()");
+
+        Fixtures.Org other = fixtures.org("rooms");
+        signIn(other.adminKey());
+        assertThat(node.service().delete(other.path()).status()).isLessThan(300);
+        browser.open("/console/#/members");
+        browser.heading("Sign in");
+        browser.waitForText(By.id("status"), "its organization deleted");
+        assertThat(browser.script("return sessionStorage.getItem('gatehouse.console.session')")).isNull();
     }
 }
