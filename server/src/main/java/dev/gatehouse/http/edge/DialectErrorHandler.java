@@ -5,6 +5,7 @@ import dev.gatehouse.http.HttpServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
@@ -28,14 +29,21 @@ import org.slf4j.MDC;
  * Upgrade Required though there is nothing to upgrade to) — rendered like every other error: in the shape
  * of the dialect that owns the path, never as Jetty's HTML page. The path is the request's, or, when the
  * request could not be built, the target of the request line, or the start of its path when the line itself was
- * refused ({@link HeadTimedConnection#target()}); with none (a line without a path) the default dialect answers. The detail never echoes request data beyond Jetty's short reason. The answer says
- * {@code Connection: close}, and the connection closes after it.
+ * refused ({@link HeadTimedConnection#target()}); with none (a line without a path) the default dialect answers. The detail never echoes request data beyond Jetty's short reason. The answer to a request the parser
+ * could not read says {@code Connection: close}, and the connection closes after it.
  *
  * <p>Thread-safe (immutable).
  */
 final class DialectErrorHandler extends ErrorHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DialectErrorHandler.class);
+
+    /**
+     * The statuses of a request the parser could not read (malformed, a URI or headers too large, a transfer coding or
+     * version it does not take), after which the connection is closed; a body too large, or too slow, is answered on
+     * a connection that may stay open, as Jetty decides.
+     */
+    private static final Set<Integer> UNREADABLE = Set.of(400, 414, 431, 501, 505);
 
     private final Function<String, Dialect> dialects;
 
@@ -73,9 +81,9 @@ final class DialectErrorHandler extends ErrorHandler {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
         response.getHeaders().put(EdgeConnectionFactory.NOSNIFF); // an answer to a request that was never built too
-        if (request.getConnectionMetaData().getConnection() instanceof HttpConnection) {
-            // the connection is not read again after such an error, and the answer says so, or a pooling client
-            // would send its next request on a connection about to close
+        if (UNREADABLE.contains(status) && request.getConnectionMetaData().getConnection() instanceof HttpConnection) {
+            // a request the parser could not read leaves the connection unreadable: it is closed after the answer,
+            // which says so, or a pooling client would send its next request on a connection about to close
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
         response.write(true, ByteBuffer.wrap(reply.body()), callback);

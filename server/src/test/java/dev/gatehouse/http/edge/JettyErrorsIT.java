@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request line the parser refuses before it has read the target (a URI too long, a bad version), the dialect of the
  * path it starts with. With no path at all, the native problem shape answers. Browsers may not sniff them either;
  * under the console's path they carry its security headers, as its other answers do. The connection closes after
- * each, and the answer says {@code Connection: close}.
+ * each the parser could not read, and the answer says {@code Connection: close}.
  */
 class JettyErrorsIT {
 
@@ -149,10 +149,12 @@ class JettyErrorsIT {
                 RawHttp.Response res = connection.send(c.request().apply(path)).read(Duration.ofSeconds(5));
                 shape.check(res, c);
                 assertThat(res.header("X-Content-Type-Options")).as("sniffing off").isEqualTo("nosniff");
-                // the connection is not used again after such a request, and the answer says so: a pooling client
-                // would otherwise send its next, unrelated request on a connection about to close
-                assertThat(res.header("Connection")).as("announced close").isEqualTo("close");
-                assertThat(connection.closedWithin(Duration.ofSeconds(5))).as("closed").isTrue();
+                // a request the parser could not read leaves the connection unreadable, and the answer says so: a
+                // pooling client would otherwise send its next, unrelated request on a connection about to close
+                if (c.status() != 413 && c.status() != 417) {
+                    assertThat(res.header("Connection")).as("announced close").isEqualTo("close");
+                    assertThat(connection.closedWithin(Duration.ofSeconds(5))).as("closed").isTrue();
+                }
             }
         });
     }
