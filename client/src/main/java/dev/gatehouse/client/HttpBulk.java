@@ -5,6 +5,7 @@ import dev.gatehouse.client.Transport.Reply;
 import dev.gatehouse.client.Transport.Safety;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.ByteArrayOutputStream;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -203,31 +204,56 @@ final class HttpBulk implements Bulk {
     }
 
     /**
-     * The export's lines, read as they come; a connection breaking mid-stream ends it with a
-     * {@link TransportException}. Its body is released at its end, or when the stream is closed before.
+     * The export's lines, read as they come; a connection breaking mid-stream, or an answer ending within a line, ends
+     * it with a {@link TransportException}. Its body is released at its end, or when the stream is closed before.
      */
     @Override
     public Stream<String> export() {
         InputStream body = exportBody().body();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
         Iterator<String> read = new Iterator<>() {
+            private final byte[] buffer = new byte[64 * 1024];
+            private int position;
+            private int limit;
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
             private String next;
             private boolean ended;
 
             @Override
             public boolean hasNext() {
                 if (next == null && !ended) {
-                    try {
-                        next = lines.readLine();
-                    } catch (IOException broken) {
-                        throw broken(broken);
-                    }
-                    if (next == null) {
-                        ended = true;
-                        release(body);
-                    }
+                    next = line();
                 }
                 return next != null;
+            }
+
+            /** The next line, without its line break; null at the end. An answer ending within a line was cut. */
+            private String line() {
+                line.reset();
+                while (true) {
+                    if (position == limit) {
+                        limit = read(body, buffer);
+                        position = 0;
+                        if (limit < 0) {
+                            ended = true;
+                            release(body);
+                            if (line.size() > 0) {
+                                throw cut(); // the line cut is not handed over
+                            }
+                            return null;
+                        }
+                    }
+                    int start = position;
+                    while (position < limit && buffer[position] != '\n') {
+                        position++;
+                    }
+                    line.write(buffer, start, position - start);
+                    if (position < limit) {
+                        position++; // past the line break
+                        break;
+                    }
+                }
+                String text = line.toString(StandardCharsets.UTF_8);
+                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
             }
 
             @Override
@@ -255,8 +281,13 @@ final class HttpBulk implements Bulk {
         InputStream in = reply.body();
         try {
             byte[] buffer = new byte[16 * 1024];
+            byte last = '\n';
             for (int n = read(in, buffer); n >= 0; n = read(in, buffer)) {
                 out.write(buffer, 0, n);
+                last = n > 0 ? buffer[n - 1] : last;
+            }
+            if (last != '\n') {
+                throw cut();
             }
         } catch (IOException yours) {
             // reading the answer is mapped in read(): what is left is the caller's own stream
@@ -295,6 +326,14 @@ final class HttpBulk implements Bulk {
         } catch (IOException broken) {
             throw broken(broken);
         }
+    }
+
+    /**
+     * The answer ended within a line — every line of an export ends with a line break —: it was cut on the server's
+     * side, and what was handed over is a prefix of the export, not all of it.
+     */
+    private TransportException cut() {
+        return broken(new IOException("the answer ended within a line"));
     }
 
     /** The connection broke before the export ended: what was handed over is a prefix of it, not all of it. */

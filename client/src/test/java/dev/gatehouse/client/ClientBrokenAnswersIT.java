@@ -84,6 +84,41 @@ class ClientBrokenAnswersIT {
         }
     }
 
+    /**
+     * An export's every line ends with a line break: an answer that ends within a line (its transfer complete) was cut
+     * on the server's side, and is broken, not a shorter export — the line cut is never handed over as a line.
+     */
+    @Test
+    void export_endingWithinALine_isATransportException_andTheCutLineIsNotHandedOver() {
+        for (boolean copied : List.of(false, true)) {
+            try (MisbehavingServer server = new MisbehavingServer(connection -> {
+                    connection.write(NDJSON_HEAD);
+                    connection.chunk(FIRST_LINES + "{\"t");
+                    connection.write("0\r\n\r\n");
+                });
+                 GatehouseClient client = client(server, GENEROUS)) {
+                List<String> received = new ArrayList<>();
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                TransportException e = catchThrowableOfType(TransportException.class, () -> {
+                    if (copied) {
+                        client.org(1).bulk().exportTo(out);
+                    } else {
+                        try (Stream<String> lines = client.org(1).bulk().export()) {
+                            lines.forEach(received::add);
+                        }
+                    }
+                });
+                assertThat(e).as("an export ending within a line (%s)", copied ? "exportTo" : "export").isNotNull();
+                assertThat(e.code()).isEqualTo("io_error");
+                assertThat(e.detail()).contains("within a line");
+                if (!copied) {
+                    assertThat(received).containsExactly("{\"type\": \"header\", \"revision\": 12}",
+                            "{\"type\": \"role\"}");
+                }
+            }
+        }
+    }
+
     @Test
     void jsonAnswer_stalledAfterItsHeaders_timesOutAfterTheRequestTimeout() {
         try (MisbehavingServer server = new MisbehavingServer(connection -> {
