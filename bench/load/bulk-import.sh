@@ -39,15 +39,7 @@ for _ in $(seq 1 180); do
 done
 other_gh="http://127.0.0.1:$other_port"
 
-gh_post /v1/models '{"id": "bulkbench", "name": "Bulk benchmark", "description": "documents of any id",
-  "categories": [{"key": "docs", "name": "Documents"}, {"key": "admin", "name": "Administration"}],
-  "permissions": [{"key": "doc.read", "category": "docs", "scopes": ["organization", "doc"]},
-                  {"key": "doc.write", "category": "docs", "scopes": ["organization", "doc"]},
-                  {"key": "admin", "category": "admin"}],
-  "resource_types": [{"key": "doc", "name": "Document", "inherits_company_role": false}],
-  "system_roles": [{"key": "owner", "name": "Owner", "permissions": ["doc.read", "doc.write", "admin"],
-                    "default_for_admin": true}],
-  "management": {"roles": "admin", "members": "admin", "assignments": "admin"}}' >/dev/null
+gh_docs_model bulkbench "Bulk benchmark"
 org=$(gh_post /v1/orgs '{"name": "Bulk", "model": "bulkbench"}' | jq .id)
 work="$first_data/bench"; mkdir -p "$work"
 {

@@ -28,15 +28,7 @@ measure() { # label serve-options… → one result line (on stdout, prefixed "R
   shift
   gh_start "$@"
   work="$data/bench"; mkdir -p "$work"
-  gh_post /v1/models '{"id": "contention", "name": "Preview contention", "description": "documents of any id",
-    "categories": [{"key": "docs", "name": "Documents"}, {"key": "admin", "name": "Administration"}],
-    "permissions": [{"key": "doc.read", "category": "docs", "scopes": ["organization", "doc"]},
-                    {"key": "doc.write", "category": "docs", "scopes": ["organization", "doc"]},
-                    {"key": "admin", "category": "admin"}],
-    "resource_types": [{"key": "doc", "name": "Document", "inherits_company_role": false}],
-    "system_roles": [{"key": "owner", "name": "Owner", "permissions": ["doc.read", "doc.write", "admin"],
-                      "default_for_admin": true}],
-    "management": {"roles": "admin", "members": "admin", "assignments": "admin"}}' >/dev/null
+  gh_docs_model contention "Preview contention"
   org=$(gh_post /v1/orgs '{"name": "Large", "model": "contention"}' | jq .id)
   {
     echo '{"type":"role","name":"Reader","permissions":["doc.read"]}'

@@ -36,6 +36,21 @@ gh_post() { # path json → response body (service key)
   curl -sf -u "$key:" "$gh$1" -H 'Content-Type: application/json' -d "$2"
 }
 
+gh_docs_model() { # id name: registers a model of documents of any id (doc.read, doc.write; an Owner role)
+  gh_post /v1/models "$(cat <<JSON
+{"id": "$1", "name": "$2", "description": "documents of any id",
+  "categories": [{"key": "docs", "name": "Documents"}, {"key": "admin", "name": "Administration"}],
+  "permissions": [{"key": "doc.read", "category": "docs", "scopes": ["organization", "doc"]},
+                  {"key": "doc.write", "category": "docs", "scopes": ["organization", "doc"]},
+                  {"key": "admin", "category": "admin"}],
+  "resource_types": [{"key": "doc", "name": "Document", "inherits_company_role": false}],
+  "system_roles": [{"key": "owner", "name": "Owner", "permissions": ["doc.read", "doc.write", "admin"],
+                    "default_for_admin": true}],
+  "management": {"roles": "admin", "members": "admin", "assignments": "admin"}}
+JSON
+)" >/dev/null
+}
+
 gh_cpu_ticks() { # CPU time (clock ticks) used so far by the server and its embedded PostgreSQL processes
   local total=0 pid postmaster
   postmaster=$(pgrep -f -- "-D $data" 2>/dev/null | head -1)
