@@ -85,6 +85,23 @@ public final class RoleService {
         });
     }
 
+    /**
+     * 403 unless the caller may change what role {@code roleId} grants as it stands — it may manage roles and, a
+     * member key, holds everything the role grants ({@link Access#requireMayRedefine}), as an update checks for a
+     * change of the role's permissions or visibility: for a dialect that works the role as changed out of the current
+     * one before writing it (Close's lead visibility), so that who may not change the role is refused whatever the
+     * change lacks. Writes nothing; the write checks it again.
+     */
+    public void requireMayRedefine(Principal principal, long orgId, long roleId) {
+        access.read(principal, orgId, (h, caller) -> {
+            PermissionModel model = model(h, orgId);
+            caller.require(model.management().roles(), "updating a role");
+            Role current = find(h, orgId, roleId);
+            access.requireMayRedefine(caller, model, roleId, Role.grant(current.permissions(), current.visibility()));
+            return null;
+        });
+    }
+
     public Written<Role> create(Principal principal, long orgId, RoleInput input) {
         return access.write(principal, orgId, (tx, caller) -> create(tx, caller, model(tx.handle(), orgId), orgId, input));
     }

@@ -123,10 +123,54 @@ class AuthorizationHeaderIT {
                 "Content-Type", "application/json").statusCode()).isEqualTo(201);
     }
 
+    /**
+     * A second {@code Origin} or {@code Sec-Fetch-Site}, or a second {@code X-TZ-Offset}, is a 400 in the dialect's
+     * shape that changes nothing, never passed over for the first: a write a browser sent with another site's
+     * {@code Origin} beside a same-origin one is not judged by the same-origin one, and Close does not read one of two
+     * offsets silently, as it refuses two in one line.
+     */
+    @Test
+    void aSecondOriginSiteOrTimeZoneHeader_isRefused_notPassedOver() throws Exception {
+        Fixtures.Org close = new Fixtures(node).org("close");
+        String own = "http://" + URI.create(node.baseUrl()).getRawAuthority();
+        String service = "Bearer " + TestNode.SERVICE_KEY;
+        String group = "{\"name\": \"From two sites\"}";
+        long revision = node.revision();
+        Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
+        answers.put("native, two origins", send(org.path() + "/groups", group, "Authorization", service,
+                "Content-Type", "application/json", "Origin", own, "Origin", "http://evil.test"));
+        answers.put("native, two sites", send(org.path() + "/groups", group, "Authorization", service,
+                "Content-Type", "application/json", "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Site", "cross-site"));
+        answers.put("close, two origins", send("/api/v1/group/", group, "Authorization", "Bearer " + close.adminKey(),
+                "Content-Type", "application/json", "Origin", own, "Origin", "http://evil.test"));
+        answers.put("rooms, two sites", send("/restapi/v2/accounts/" + org.accountId() + "/roles", group,
+                "Authorization", "Bearer " + org.adminKey(), "Content-Type", "application/json",
+                "Sec-Fetch-Site", "same-origin", "Sec-Fetch-Site", "cross-site"));
+        answers.put("close, two offsets", exchange("GET", "/api/v1/event/?date_updated__gte=2020-01-01", null,
+                "Authorization", "Bearer " + close.adminKey(), "X-TZ-Offset", "5.5", "X-TZ-Offset", "3"));
+        answers.forEach((what, res) -> assertThat(res.statusCode()).as("%s: %s", what, res.body()).isEqualTo(400));
+        assertThat(answers.get("native, two origins").body()).contains("2 Origin headers");
+        assertThat(answers.get("native, two sites").body()).contains("2 Sec-Fetch-Site headers");
+        assertThat(answers.get("close, two origins").body()).contains("\"field-errors\"", "2 Origin headers");
+        assertThat(answers.get("rooms, two sites").body()).contains("errorCode");
+        assertThat(answers.get("close, two offsets").body()).contains("2 X-TZ-Offset headers");
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+        assertThat(send(org.path() + "/groups", group, "Authorization", service, "Content-Type", "application/json",
+                "Origin", own, "Sec-Fetch-Site", "same-origin").statusCode()).as("one of each").isEqualTo(201);
+        assertThat(exchange("GET", "/api/v1/event/?date_updated__gte=2020-01-01", null, "Authorization",
+                "Bearer " + close.adminKey(), "X-TZ-Offset", "5.5").statusCode()).as("one offset").isEqualTo(200);
+    }
+
     /** A POST of {@code body} with the given header names and values, repeated names sent as repeated headers. */
     private static HttpResponse<String> send(String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return exchange("POST", path, body, headers);
+    }
+
+    /** A request with the given header names and values, repeated names sent as repeated headers; no body if null. */
+    private static HttpResponse<String> exchange(String method, String path, String body, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.baseUrl() + path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }

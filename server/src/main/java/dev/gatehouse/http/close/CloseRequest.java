@@ -354,11 +354,12 @@ final class CloseRequest {
 
     /**
      * The caller's time zone for naive date filters: {@code X-TZ-Offset} hours from UTC ({@link #HOURS}, from -18 to
-     * 18), UTC when absent.
+     * 18), UTC when absent. Sent without a value, or only spaces, it is a 400 as any other value but such a number:
+     * it names no zone. The edge lets one such header at most reach a route ({@code http/edge/SingleHeaders}).
      */
     ZoneOffset tzOffset() {
         String raw = ctx.header("X-TZ-Offset");
-        if (raw == null || raw.isBlank()) {
+        if (raw == null) {
             return ZoneOffset.UTC;
         }
         String hours = raw.strip();

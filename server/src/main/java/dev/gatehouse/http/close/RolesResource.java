@@ -22,7 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
  * as Close does, is asked before the body is read: a member without it is refused 403 whatever it sent.
  * Close keeps a role's lead visibility in two fields; this class merges them into one setting and, as Close
  * does, refuses a setting that breaks the model's visibility rule ({@link RoleVisibility#problem}) in Close's
- * words before anything else in the body is checked.
+ * words before anything else in the body is checked — but only from a caller that may change the role at all: a
+ * change of the permissions or lead visibility of a role granting more than the caller is 403 whatever it lacks
+ * ({@link RoleService#requireMayRedefine}).
  *
  * <p>Thread-safe: no state of its own.
  */
@@ -106,9 +108,13 @@ final class RolesResource {
         knownPermissions(f, permissions);
         Visibility v = Visibility.read(f);
         f.check();
+        req.writing(new CloseErrors.Write("updating role " + OrgRoles.closeId(current), EDITING, null));
+        if (permissions != null || v.idsSent() || v.behaviorSent()) {
+            // who may not change the role is refused before being told what the change lacks
+            roles.requireMayRedefine(req.caller(), req.orgId(), current.id());
+        }
         List<String> finalPermissions = permissions == null ? current.permissions() : permissions;
         RoleVisibility visibility = v.resolve(current, finalPermissions, visibilityRule);
-        req.writing(new CloseErrors.Write("updating role " + OrgRoles.closeId(current), EDITING, null));
         Role written = roles.update(req.caller(), req.orgId(), current.id(), new RoleInput(name, null, permissions,
                 null, visibility, true), null).value();
         CloseReply.object(req, 200, CloseWire.role(written));

@@ -30,8 +30,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  *   <li>a request runs the method it was sent with, but where a dialect runs a GET sent as a POST, and a
  *       {@code HEAD} runs the {@code GET} of its path without its body, ending with its headers ({@link
  *       RequestMethod});
- *   <li>a request carries one {@code Authorization} and one {@code Content-Type} header at most
- *       ({@link SingleHeaders});
+ *   <li>a request carries each header the server decides by — {@code Authorization}, {@code Content-Type},
+ *       {@code Origin}, {@code Sec-Fetch-Site}, {@code X-TZ-Offset} — once at most ({@link SingleHeaders});
  *   <li>errors raised by Jetty itself take the shape of the dialect owning the path ({@link DialectErrorHandler}).
  * </ul>
  * Thread-safe once built.

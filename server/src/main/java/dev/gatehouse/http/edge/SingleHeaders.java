@@ -1,6 +1,7 @@
 package dev.gatehouse.http.edge;
 
 import dev.gatehouse.http.HeaderValues;
+import java.util.List;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -12,30 +13,39 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * A request names its credentials and its body's type once, and frames its body only as HTTP/1.1 allows. Two
- * {@code Authorization} headers, or two {@code Content-Type} headers, are answered 400 before anything reads either:
- * each is a single value (RFC 9110), and which of two the server took — the first — need not be the one a proxy in
- * front of it checked or logged. Jetty refuses a repeated {@code Content-Length} and {@code Host} itself. A
- * {@code Transfer-Encoding} naming a coding besides {@code chunked} ({@code gzip, chunked}) is 501: Jetty would take
- * the body as if only chunked, handing gzip bytes on as the body; one on an HTTP/1.0 request, where no transfer
- * coding exists, is 400 (RFC 9112, 6.1: the framing is faulty). The connection is closed after the answer (a body
- * may be left unread). Thread-safe (immutable).
+ * A request names its credentials, its body's type and whatever else the server decides by once, and frames its body
+ * only as HTTP/1.1 allows. A header of {@link #SINGLE} sent twice — two {@code Authorization}, {@code Content-Type},
+ * {@code Origin}, {@code Sec-Fetch-Site} or {@code X-TZ-Offset} headers — is answered 400 before anything reads
+ * either: each is one value, and which of two the server took — the first — need not be the one a proxy in front of
+ * it checked or logged, nor the one a browser meant ({@code http/CrossSite} would judge a write by a same-origin
+ * {@code Origin} and pass over another site's beside it). Jetty refuses a repeated {@code Content-Length} and
+ * {@code Host} itself; {@code X-HTTP-Method-Override} is judged with the method ({@link RequestMethod}), and
+ * {@code If-Match} by the native API, which reads it. A {@code Transfer-Encoding} naming a coding besides
+ * {@code chunked} ({@code gzip, chunked}) is 501: Jetty would take the body as if only chunked, handing gzip bytes on
+ * as the body; one on an HTTP/1.0 request, where no transfer coding exists, is 400 (RFC 9112, 6.1: the framing is
+ * faulty). The connection is closed after the answer (a body may be left unread). Thread-safe (immutable).
  */
 final class SingleHeaders extends Handler.Wrapper {
 
+    /**
+     * The headers a request sends once at most, as their names are written: each is read as one value by something
+     * that decides what the request may do or what it is answered (at most 32, one bit each below).
+     */
+    static final List<String> SINGLE = List.of("Authorization", "Content-Type", "Origin", "Sec-Fetch-Site",
+            "X-TZ-Offset");
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        int authorizations = 0;
-        int types = 0;
+        int seen = 0;
+        int repeated = 0;
         String coding = null;
         boolean transferCoded = false;
         for (HttpField field : request.getHeaders()) {
-            HttpHeader header = field.getHeader();
-            if (header == HttpHeader.AUTHORIZATION) {
-                authorizations++;
-            } else if (header == HttpHeader.CONTENT_TYPE) {
-                types++;
-            } else if (header == HttpHeader.TRANSFER_ENCODING) {
+            int single = single(field);
+            if (single >= 0) {
+                repeated |= seen & 1 << single;
+                seen |= 1 << single;
+            } else if (field.getHeader() == HttpHeader.TRANSFER_ENCODING) {
                 transferCoded = true;
                 for (String value : field.getValues()) {
                     if (coding == null && !value.isBlank() && !value.strip().equalsIgnoreCase("chunked")) {
@@ -44,10 +54,10 @@ final class SingleHeaders extends Handler.Wrapper {
                 }
             }
         }
-        if (authorizations > 1 || types > 1) {
-            String repeated = authorizations > 1 ? authorizations + " Authorization" : types + " Content-Type";
-            return refuse(request, response, callback, HttpStatus.BAD_REQUEST_400,
-                    "the request carries " + repeated + " headers; send one");
+        if (repeated != 0) {
+            String name = SINGLE.get(Integer.numberOfTrailingZeros(repeated));
+            return refuse(request, response, callback, HttpStatus.BAD_REQUEST_400, "the request carries "
+                    + request.getHeaders().getValuesList(name).size() + " " + name + " headers; send one");
         }
         if (transferCoded && request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_0) {
             return refuse(request, response, callback, HttpStatus.BAD_REQUEST_400,
@@ -59,6 +69,16 @@ final class SingleHeaders extends Handler.Wrapper {
                     + "a Content-Length");
         }
         return super.handle(request, response, callback);
+    }
+
+    /** The index of {@code field}'s name in {@link #SINGLE}, or -1. */
+    private static int single(HttpField field) {
+        for (int i = 0; i < SINGLE.size(); i++) {
+            if (field.is(SINGLE.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean refuse(Request request, Response response, Callback callback, int status, String message) {

@@ -481,25 +481,28 @@ class CloseConventionsIT {
     /**
      * {@code X-TZ-Offset} is a decimal number of hours as the docs write it — a sign, digits, a fraction after a point:
      * other number syntax — an exponent ({@code 1e1}, 10 hours), a bare point ({@code .5}, {@code 5.}), Java's
-     * hexadecimal floats ({@code 0x1p3}) or type suffixes ({@code 5.5f}) — is a 400.
+     * hexadecimal floats ({@code 0x1p3}) or type suffixes ({@code 5.5f}) — is a 400, and so is the header sent
+     * without a value or with only spaces, which names no zone (UTC is the header left out).
      */
     @Test
     void tzOffset_isADecimalNumberOfHours() {
         var org = close.org();
         String filtered = "/event/?date_updated__gte=2020-01-01";
         for (String offset : List.of("0x1p3", "5.5f", "5.5d", "1_0", "5,5", "--5", "1e1", "1E1", "5e-1", ".5", "5.",
-                "-.5", "+", "18.5", "-19", "")) {
+                "-.5", "+", "18.5", "-19")) {
             Http.Res res = org.admin().header("X-TZ-Offset", offset).get(filtered);
-            if (offset.isEmpty()) {
-                assertThat(res.status()).as("no offset: UTC").isEqualTo(200);
-                continue;
-            }
             assertThat(res.status()).as(offset + " " + res).isEqualTo(400);
             assertThat(res.get("errors").get(0).stringValue()).contains("X-TZ-Offset", "got \"" + offset + "\"");
         }
         for (String offset : List.of("-5.0", "+5", "5.5", " 3 ", "0", "-18", "18.0", "-3.75")) {
             assertThat(org.admin().header("X-TZ-Offset", offset).get(filtered).status()).as(offset).isEqualTo(200);
         }
+        for (String blank : List.of("X-TZ-Offset:", "X-TZ-Offset:   ", "X-TZ-Offset: \t ")) {
+            JsonNode res = raw(org, "GET /api/v1" + filtered, blank, "");
+            assertThat(res.get("errors").get(0).stringValue()).as(blank + " " + res).contains("X-TZ-Offset",
+                    "got \"\"");
+        }
+        assertThat(org.admin().get(filtered).status()).as("no offset: UTC").isEqualTo(200);
     }
 
     /**

@@ -629,6 +629,34 @@ class CloseRolesIT {
         assertThat(org.admin().get("/role/" + wide + "/").get("name").stringValue()).isEqualTo("Wide");
     }
 
+    /**
+     * A change of a role the caller may not change is refused 403 whatever its body lacks: narrowing a role that sees
+     * all leads without naming the lead custom fields it should see by was a 400 asking for them, told before the 403
+     * the complete body got — a member that could never make the change was told how to complete it.
+     */
+    @Test
+    void aLimitedManager_changingARoleBeyondItsOwn_isRefused403_beforeTheBodyIsJudged() {
+        var org = close.org();
+        long limited = close.native_().role(org.org(), Map.of("name", "LimMgr", "permissions",
+                List.of("manage_organization", "calling", "export"), "visibility",
+                Map.of("user_field_ids", List.of("cf_owner"), "unassigned", "require_assignment")));
+        Http manager = close.client(close.key(org, close.member(org, "lim-2", limited)));
+        String wide = org.admin().post("/role/", role("Wide", List.of("calling", "view_all_leads"))).get("id")
+                .stringValue();
+        JsonNode before = org.admin().get("/role/" + wide + "/").json();
+        Map<String, Object> complete = new LinkedHashMap<>();
+        complete.put("permissions", List.of("calling"));
+        complete.put("visibility_user_lcf_ids", List.of("cf_owner"));
+        complete.put("visibility_user_lcf_behavior", "require_assignment");
+        for (Map<String, Object> body : List.of(Map.<String, Object>of("permissions", List.of("calling")), complete)) {
+            Http.Res res = manager.put("/role/" + wide + "/", body);
+            assertThat(res.status()).as("%s: %s", body, res).isEqualTo(403);
+            assertThat(res.get("error").stringValue()).as("%s", body).startsWith("Changing the permissions or lead "
+                    + "visibility of role " + wide + " is refused: it grants [view_all_leads] beyond your role");
+        }
+        assertThat(org.admin().get("/role/" + wide + "/").json()).as("unchanged").isEqualTo(before);
+    }
+
     @Test
     void list_pagesWithSkipAndLimit_withinClosesBounds() {
         var org = close.org();
