@@ -7,6 +7,7 @@ import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Text;
 import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.model.ResourceType;
+import dev.gatehouse.sql.NameKey;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -31,8 +32,10 @@ import tools.jackson.databind.JsonNode;
  * server refuses rather than trims, a user id does not begin with {@code id:} or {@code user:}, and an email is one by
  * the server's measure. A resource's id is checked by the server's rule for one ({@link ResourceType#idProblem}: 1 to
  * 200 characters), an assignment's end by the server's bounds of a date-time (years 1 to 9999). Duplicates are found
- * as the server finds them: role names and emails as {@link RoleIds#fold} folds them, user ids exactly. Role names
- * and members' first and last names are taken without the spaces of every kind at their ends and checked by the
+ * as the server finds them: role names by the server's own rule ({@link NameKey}, Unicode's full case folding:
+ * {@code Gruß} is {@code GRUSS}) and as {@link RoleIds#fold} folds them, emails as {@link RoleIds#fold} folds them,
+ * user ids exactly. Role names and members' first and last names are taken without the spaces of every kind at
+ * their ends and checked by the
  * server's rule for names ({@link Fields#nameProblem}: no invisible character but where a person writes one), as the
  * server stores a name, so that a second apply compares what the first one wrote; role references are taken without
  * surrounding whitespace. Lengths are counted in characters (code points), as the server counts them.
@@ -117,13 +120,17 @@ record ApplyFile(Long org, boolean prune, List<RoleDecl> roles, List<MemberDecl>
 
         List<RoleDecl> roles = new ArrayList<>();
         Map<String, String> roleNames = new HashMap<>();
+        Map<String, String> roleKeys = new HashMap<>();
         List<JsonNode> roleNodes = Yaml.items(root, "roles", source);
         for (int i = 0; i < roleNodes.size(); i++) {
             String where = source + ": roles[" + i + "]";
             JsonNode node = roleNodes.get(i);
             Yaml.requireObject(node, where, ROLE);
             String name = name(node, "name", MAX_ROLE_NAME, where, true);
+            // the server holds a name unique by lower() and by its name key (docs/api.md, "Names"): Gruß is GRUSS
             String twin = roleNames.putIfAbsent(RoleIds.fold(name), name);
+            String keyTwin = roleKeys.putIfAbsent(NameKey.of(name), name);
+            twin = twin != null ? twin : keyTwin;
             if (twin != null) {
                 throw new CliException(where + ": role \"" + name + "\" is declared twice" + (twin.equals(name) ? ""
                         : " (as \"" + twin + "\": role names are compared ignoring case)"));

@@ -7,6 +7,8 @@ import dev.gatehouse.client.Assignments.Assignment;
 import dev.gatehouse.client.Members.Member;
 import dev.gatehouse.client.Members.Status;
 import dev.gatehouse.client.Roles.Role;
+import dev.gatehouse.sql.NameKey;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +23,8 @@ import java.util.function.Function;
  * changed), naming the member or role and the reason. What the file alone shows ({@link ApplyFile}) is checked
  * there; this checks what needs the organization too:
  * <ul>
- *   <li>a declared role is no system role, holds only the model's permissions, is external only where the model
+ *   <li>a declared role is no system role, takes no name another role holds by the server's rule for names
+ *       ({@link NameKey}), holds only the model's permissions, is external only where the model
  *       has external roles, keeps the {@code external} it was created with, and has a {@code visibility} exactly
  *       when the model's visibility rule requires one (without its "sees all" permission), within the rule's
  *       bounds;</li>
@@ -46,6 +49,9 @@ final class ApplyRules {
     private final Map<String, Role> custom;
     private final Map<String, Role> systemByName;
     private final Map<Long, Role> byId;
+    /** Every role by its name's key ({@link NameKey}), and the custom roles' names as they are spelled. */
+    private final Map<String, List<Role>> byNameKey = new HashMap<>();
+    private final Set<String> customNames = new HashSet<>();
     private final RoleIds ids;
     private final Set<String> permissions;
     private final Set<String> resourceTypes;
@@ -65,10 +71,12 @@ final class ApplyRules {
         this.byId = new HashMap<>();
         for (Role role : roles) {
             byId.put(role.id(), role);
+            byNameKey.computeIfAbsent(NameKey.of(role.name()), key -> new ArrayList<>()).add(role);
             if (role.system()) {
                 systemByName.put(RoleIds.fold(role.name()), role);
             } else {
                 custom.put(RoleIds.fold(role.name()), role);
+                customNames.add(role.name());
             }
         }
         file.roles().forEach(r -> declared.put(RoleIds.fold(r.name()), r));
@@ -109,6 +117,7 @@ final class ApplyRules {
                 throw new CliException(subject + " is a system role of the model: it cannot be declared (members "
                         + "may still hold it)");
             }
+            nameTaken(decl, subject);
             if (decl.permissions() != null && !permissions.isEmpty()) {
                 for (String permission : decl.permissions()) {
                     if (!permissions.contains(permission)) {
@@ -126,6 +135,26 @@ final class ApplyRules {
                         + existing.external() + ")");
             }
             visibility(decl, existing, subject);
+        }
+    }
+
+    /**
+     * Refuses a declared role that the plan would create or rename (no role is spelled as it is) into a name the
+     * server holds taken: one whose key ({@link NameKey}) another role's name has, though {@code lower()} tells the
+     * two apart ({@code σίσυφος} beside {@code ΣΊΣΥΦΟΣ}, {@code STRASSE} beside {@code Straße}). A role {@code lower()}
+     * calls equal is the one the declaration changes ({@link RoleIds}); prune removes roles only after the others are
+     * written, so one it would remove still holds the name.
+     */
+    private void nameTaken(RoleDecl decl, String subject) {
+        if (customNames.contains(decl.name())) {
+            return;
+        }
+        for (Role holder : byNameKey.getOrDefault(NameKey.of(decl.name()), List.of())) {
+            if (!RoleIds.fold(holder.name()).equals(RoleIds.fold(decl.name()))) {
+                throw new CliException(subject + ": the name is taken by the organization's role \"" + holder.name()
+                        + "\" (id " + holder.id() + "), the same name ignoring case as the server compares names "
+                        + "(docs/api.md, \"Names\"); spell the file's role as the organization does");
+            }
         }
     }
 

@@ -91,7 +91,7 @@ final class ExportCommand implements Callable<Integer> {
                 if (watch.stalled()) {
                     throw new CliException("the server sent nothing for " + Connection.written(watch.timeout())
                             + " (--timeout sets how long to wait): the export is incomplete, " + lines
-                            + " lines written", failed);
+                            + (lines == 1 ? " line written" : " lines written"), failed);
                 }
                 throw failed;
             }

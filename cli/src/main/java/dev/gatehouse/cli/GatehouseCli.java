@@ -77,8 +77,8 @@ public final class GatehouseCli implements Runnable {
     }
 
     /**
-     * This run's command line, with the problem printing and exit codes of every command, and its refusal of a value
-     * given blank ({@link BlankValues}).
+     * This run's command line, with the problem printing and exit codes of every command, its refusal of a value
+     * given blank ({@link BlankValues}) and of an option given twice in one message ({@link RepeatedOptions}).
      */
     public CommandLine commandLine() {
         CommandLine line = new CommandLine(this);
@@ -89,6 +89,9 @@ public final class GatehouseCli implements Runnable {
             return written(parsed, run.execute(parsed));
         });
         Main.Serve.shortUsageErrors(line);
+        CommandLine.IParameterExceptionHandler usageErrors = line.getParameterExceptionHandler();
+        line.setParameterExceptionHandler((failure, args) ->
+                usageErrors.handleParseException(RepeatedOptions.plain(failure, args), args));
         line.setCaseInsensitiveEnumValuesAllowed(true);
         withVersion(line, line.getCommandSpec().version()); // every command's -V says it, not only the root's
         line.registerConverter(Status.class, text -> {

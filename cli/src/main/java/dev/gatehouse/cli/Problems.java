@@ -1,21 +1,37 @@
 package dev.gatehouse.cli;
 
 import dev.gatehouse.client.GatehouseException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
  * How the command line shows a server's problem: status, code, detail, field errors, where to resume; an answer
- * that did not come in time says which option waits longer. What the
- * server says is {@link Display#escaped}: a detail quotes names and values a user stored, so each part stays on its
- * line. Stateless.
+ * that did not come in time says which option waits longer, and how long it waited as that option takes it. What
+ * the server says is {@link Display#escaped}: a detail quotes names and values a user stored, so each part stays on
+ * its line. Stateless.
  */
 final class Problems {
 
     /** The client's code for an answer that did not come within the request timeout ({@code --timeout}). */
     private static final String TIMEOUT = "timeout";
 
+    /**
+     * A duration as the client writes it in a timeout's detail ({@code no complete answer within PT1M}, by
+     * {@link Duration#toString}); only after "within ", since the detail's path may hold a user's text.
+     */
+    private static final Pattern DURATION =
+            Pattern.compile("(?<=within )PT(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?\\b");
+
     private Problems() {
+    }
+
+    /** {@code detail} with each duration written as {@code --timeout} takes it ({@code 1m}, {@code 300ms}). */
+    private static String asOption(String detail) {
+        return DURATION.matcher(detail).replaceAll(
+                duration -> Matcher.quoteReplacement(Connection.written(Duration.parse(duration.group()))));
     }
 
     /** {@code 400 invalid_input: detail} and a line per field error ({@code   field: reason}). */
@@ -24,8 +40,10 @@ final class Problems {
         if (e.status() != 0) {
             text.append(e.status()).append(' ');
         }
-        text.append(Display.escaped(e.code())).append(": ").append(Display.escaped(e.detail()));
-        if (e.status() == 0 && TIMEOUT.equals(e.code())) {
+        boolean timedOut = e.status() == 0 && TIMEOUT.equals(e.code());
+        text.append(Display.escaped(e.code())).append(": ")
+                .append(Display.escaped(timedOut ? asOption(e.detail()) : e.detail()));
+        if (timedOut) {
             text.append(" (the server did not answer in time; --timeout sets how long to wait for each answer)");
         }
         JsonNode problem = e.problem();

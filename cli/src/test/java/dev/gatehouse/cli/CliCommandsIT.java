@@ -344,7 +344,9 @@ class CliCommandsIT {
             long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
             assertThat(given.exit()).as(given.toString()).isEqualTo(2);
-            assertThat(given.err()).as(given.toString()).contains("timeout: GET /v1/orgs", "--timeout");
+            assertThat(given.err()).as(given.toString()).contains("timeout: GET /v1/orgs", "--timeout")
+                    .as("the timeout as the option takes it, not as a Duration prints it")
+                    .contains("no complete answer within 300ms").doesNotContain("PT0.3S");
             assertThat(waitedMillis).as("four attempts of 300 ms and their backoff").isLessThan(15_000);
             Cli.Run export = Cli.run(hung, System.in, "export", "--org", "1", "--timeout", "300ms");
             assertThat(export.exit()).as(export.toString()).isEqualTo(2);

@@ -145,6 +145,19 @@ class DeploymentBulkCommandsIT {
             assertThat(twice.exit()).as(twice.toString()).isEqualTo(2);
             assertThat(twice.err()).as(twice.toString()).contains("mutually exclusive").contains("--org=ORG")
                     .contains("--deployment");
+
+            // in the words of any other option given twice, not the parser's account of the group's matches
+            for (List<String> repeated : List.of(List.of("--org", "6", "--org", "6"), List.of("--org=1", "--org", "2"),
+                    List.of("--deployment", "--deployment"))) {
+                List<String> again = new ArrayList<>(args);
+                again.addAll(repeated);
+                Cli.Run run = Cli.run(env, System.in, again.toArray(String[]::new));
+                assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+                assertThat(run.err()).as(run.toString()).contains(repeated.contains("--deployment")
+                        ? "option '--deployment' should be specified only once"
+                        : "option '--org' (ORG) should be specified only once")
+                        .doesNotContain("expected only one match");
+            }
         }
         Cli.Run orgIdWithOrg = Cli.run(env, System.in, "import", "--org", "1", "--org-id", "5", file);
         assertThat(orgIdWithOrg.exit()).as(orgIdWithOrg.toString()).isEqualTo(2);
