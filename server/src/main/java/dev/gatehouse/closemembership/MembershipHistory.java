@@ -5,6 +5,8 @@ import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.json.Json;
+import dev.gatehouse.member.LoggedMember;
+import dev.gatehouse.member.Member;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,8 +31,13 @@ import tools.jackson.databind.JsonNode;
  * commit, one actor, one time — each write of a shared transaction has a time of its own (the node's clock, read
  * after its organization's lock, to the microsecond).
  *
- * <p>A few small indexed queries per record asked about (a page holds at most a few dozen), all in one
- * repeatable-read snapshot. Stateless and thread-safe.
+ * <p>Whether a membership had begun before a record ({@link OtherHalf#begun}) is read from its member's records: it
+ * had if the member was active at one of them before it. When retention has removed the member's creation, the
+ * records kept begin with one whose state before tells: a member then invited had not begun; one then active, or
+ * deactivated with its past unknown, is taken to have.
+ *
+ * <p>A few small indexed queries per record asked about (a page holds at most a few dozen), and one for the
+ * beginnings of all their memberships, all in one repeatable-read snapshot. Stateless and thread-safe.
  */
 final class MembershipHistory {
 
@@ -39,6 +46,18 @@ final class MembershipHistory {
 
     private static final String COLUMNS = "revision, org_id, occurred_at, actor_type, actor_id, key_id, object_type, "
             + "object_id, action, changed_fields, before, after, delta, objects, commit_last";
+
+    /**
+     * Per member asked about whose membership has begun: the revision from which it had, its first record leaving it
+     * active, or 0 when its oldest record kept is no creation and its member was not invited before that record
+     * ({@link OtherHalf#begun}).
+     */
+    private static final String BEGUN = "SELECT object_id, begun FROM (SELECT object_id, "
+            + "CASE WHEN (array_agg(action ORDER BY revision))[1] <> :created "
+            + "AND (array_agg(before ->> :status ORDER BY revision))[1] IS DISTINCT FROM :invited THEN 0 "
+            + "ELSE min(revision) FILTER (WHERE after ->> :status = :active) END AS begun "
+            + "FROM change_log WHERE org_id = :org AND object_type = :member AND object_id = ANY(:ids) "
+            + "GROUP BY object_id) b WHERE begun IS NOT NULL";
 
     /** The membership's next change record in the same commit, of either half. */
     private static final String NEXT = nearest("revision > :rev AND revision <= :last", "ASC");
@@ -59,9 +78,11 @@ final class MembershipHistory {
             return out;
         }
         handle.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+            Map<String, Long> begun = begun(h, orgId, records);
             for (ChangeRecord r : records) {
                 if (isMembership(r)) {
-                    out.put(r.revision(), otherHalf(h, orgId, r));
+                    Long since = begun.get(r.objectId());
+                    out.put(r.revision(), otherHalf(h, orgId, r, since != null && since < r.revision()));
                 }
             }
             return null;
@@ -69,7 +90,20 @@ final class MembershipHistory {
         return out;
     }
 
-    private static OtherHalf otherHalf(Handle h, long orgId, ChangeRecord r) {
+    /** Per member of the membership records among {@code records}: the revision from which it had begun, if it has. */
+    private static Map<String, Long> begun(Handle h, long orgId, Collection<ChangeRecord> records) {
+        String[] ids = records.stream().filter(MembershipHistory::isMembership).map(ChangeRecord::objectId).distinct()
+                .toArray(String[]::new);
+        Map<String, Long> begun = new HashMap<>();
+        h.createQuery(BEGUN).bind("org", orgId).bind("member", ObjectType.MEMBER.wire()).bind("ids", ids)
+                .bind("created", Action.CREATED.wire()).bind("status", LoggedMember.STATUS)
+                .bind("invited", Member.INVITED).bind("active", Member.ACTIVE)
+                .map((rs, ctx) -> Map.entry(rs.getString("object_id"), rs.getLong("begun")))
+                .forEach(e -> begun.put(e.getKey(), e.getValue()));
+        return begun;
+    }
+
+    private static OtherHalf otherHalf(Handle h, long orgId, ChangeRecord r, boolean begun) {
         boolean member = r.objectType() == ObjectType.MEMBER;
         JsonNode half = h.createQuery(LATEST).bind("org", orgId)
                 .bind("type", member ? ObjectType.CLOSE_MEMBERSHIP_SETTINGS.wire() : ObjectType.MEMBER.wire())
@@ -85,18 +119,18 @@ final class MembershipHistory {
                     ? neighbour(h, true, orgId, r) : null;
             boolean shownByNext = next != null && next.objectType() == ObjectType.CLOSE_MEMBERSHIP_SETTINGS
                     && sameWrite(r, next);
-            return new OtherHalf(half, half, shownByNext ? next.revision() : null);
+            return new OtherHalf(half, half, shownByNext ? next.revision() : null, begun);
         }
         if (r.action().equals(Action.DELETED)) {
             ChangeRecord next = r.commitLast() > r.revision() ? neighbour(h, true, orgId, r) : null;
             boolean shownByNext = next != null && next.objectType() == ObjectType.MEMBER
                     && next.action().equals(Action.DELETED) && sameWrite(r, next);
-            return new OtherHalf(half, half, shownByNext ? next.revision() : null);
+            return new OtherHalf(half, half, shownByNext ? next.revision() : null, begun);
         }
         ChangeRecord previous = neighbour(h, false, orgId, r);
         boolean showsPrevious = previous != null && previous.objectType() == ObjectType.MEMBER
                 && previous.action().equals(Action.UPDATED) && sameWrite(previous, r);
-        return new OtherHalf(showsPrevious ? previous.before() : half, half, null);
+        return new OtherHalf(showsPrevious ? previous.before() : half, half, null, begun);
     }
 
     /** The membership's change record next to {@code r}: the one after it in its commit, or the one before it. */

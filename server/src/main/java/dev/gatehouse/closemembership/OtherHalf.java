@@ -8,7 +8,9 @@ import tools.jackson.databind.JsonNode;
  * that write changed it too, just before the record — and, for a member record whose write goes on to change the
  * settings, the revision of that settings record ({@code shownAt}), whose Close event shows both changes — and for
  * a settings record deleting them with their member, the revision of the member's removal, whose Close event shows
- * it. Either snapshot may be null (no half known). Immutable.
+ * it. Either snapshot may be null (no half known). {@code begun} tells whether the Close membership had begun before
+ * the record: whether its member was active at one of its records before it (Close has no invited memberships; one
+ * begins when it is activated). Immutable.
  */
-public record OtherHalf(JsonNode before, JsonNode after, Long shownAt) {
+public record OtherHalf(JsonNode before, JsonNode after, Long shownAt, boolean begun) {
 }

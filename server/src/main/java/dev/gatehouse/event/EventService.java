@@ -91,6 +91,15 @@ public final class EventService {
     }
 
     /**
+     * The user ids of the members {@code ids}, as {@link Around} names actors (absent: none known): a member's own,
+     * and for one removed since the last its member records in the log hold — so what a removed member made still
+     * names its user.
+     */
+    public Map<Long, String> userIds(Principal principal, long orgId, List<Long> ids) {
+        return access.read(principal, orgId, (h, caller) -> actorUserIds(h, orgId, ids));
+    }
+
+    /**
      * The members who acted as user {@code userId}, as {@link Around} names actors: its member now, and any member
      * removed since whose last user id in the log is {@code userId} (one user may have been several members, removed
      * and added again). Empty when none; a dialect filtering events by user id asks it.
@@ -161,8 +170,10 @@ public final class EventService {
     public List<ObjectNode> objects(Principal principal, long orgId, long revision, long after, int limit) {
         ChangeRecord record = get(principal, orgId, revision);
         if (record.objectType() != ObjectType.BULK_IMPORT || record.objects() == null) {
-            throw new NotFoundException("event_objects_not_found", "the event at revision " + revision + " is a "
-                    + record.objectType() + " event, which stands for one object; only bulk_import events list objects");
+            String type = record.objectType().wire();
+            throw new NotFoundException("event_objects_not_found", "the event at revision " + revision + " is "
+                    + ("aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type
+                    + " event, which stands for one object; only bulk_import events list objects");
         }
         return LoggedImport.events(orgId, record.occurredAt(), record.objects(), after, limit);
     }

@@ -656,6 +656,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
      */
     private Optional<WebhookStore.Target> record(Attempt a) {
         long id = a.webhook().id();
+        Instant failedAt = clock.instant();
         Recorded recorded;
         try {
             recorded = a.succeeded()
@@ -666,7 +667,7 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                         store.logDelivery(h, id, a.revision(), a.number(), a.started(), a.millis(), a.status(),
                                 Delivery.FAILED, a.error(), nodeId);
                         return new Recorded(null, store.fail(h, id, a.token(), a.error(),
-                                settings.backoff(a.number()), settings.retryWindow(), clock.instant())
+                                settings.backoff(a.number()), settings.retryWindow(), failedAt)
                                 .orElse(LEASE_LOST));
                     }));
         } catch (RuntimeException e) {
@@ -679,7 +680,9 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
             releaseSuperseded(id, a.token());
         } else if (recorded.failure().exhausted()) {
             try {
-                pauseAfterFailures(a.webhook(), a.revision(), recorded.failure(), a.error());
+                Duration beforeLast = recorded.failure().failingFor().minus(Duration.between(a.started(), failedAt));
+                pauseAfterFailures(a.webhook(), a.revision(), recorded.failure(),
+                        beforeLast.isNegative() ? Duration.ZERO : beforeLast, a.error());
             } catch (RuntimeException e) {
                 // the failure is recorded and the lease given back: the next failed attempt pauses it
                 LOG.warn("webhook {} could not be paused after sustained failure: {}", id, e.getMessage());
@@ -692,9 +695,16 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
     private record Recorded(WebhookStore.Target next, WebhookStore.Failure failure) {
     }
 
-    private void pauseAfterFailures(Webhook w, long revision, WebhookStore.Failure f, String error) {
+    /**
+     * Pauses a subscription whose run of failures {@code f} has lasted its retry window. The reason's span counts as
+     * the window does: from the first failure to the moment the last attempt was made ({@code failingBeforeLast}),
+     * not to its end, a request's duration later — so the last attempt, made at the window's end, shows the window.
+     */
+    private void pauseAfterFailures(Webhook w, long revision, WebhookStore.Failure f, Duration failingBeforeLast,
+                                    String error) {
         String reason = "delivery of revision " + revision + " failed " + f.attempts() + " times over "
-                + human(f.failingFor()) + " (retry window " + human(settings.retryWindow()) + "); last error: " + error;
+                + human(failingBeforeLast) + " (retry window " + human(settings.retryWindow()) + "); last error: "
+                + error;
         if (inTurn(() -> service.autoPause(w.orgId(), w.id(), reason))) {
             LOG.warn("webhook {} of organization {} paused: {}", w.id(), w.orgId(), reason);
         }

@@ -56,6 +56,21 @@ class EventsIT {
                 .extracting(e -> e.get("action").stringValue()).containsExactly("created", "activated");
     }
 
+    /** An event of one object has no objects to list: the 404 names its kind, with its article ("an organization"). */
+    @Test
+    void theObjectsOfAnEventOfOneObject_are404_namingItsKind() {
+        var org = fx.org("close");
+        fx.member(org, "listed", fx.roleId(org, "User"));
+        Map<String, String> expected = Map.of("organization", "is an organization event", "member", "is a member event");
+        expected.forEach((type, words) -> {
+            long revision = items(node.service().get(org.path() + "/events?object_type=" + type + "&order=asc&limit=1"))
+                    .get(0).get("revision").longValue();
+            Http.Res objects = node.service().get(org.path() + "/events/" + revision + "/objects");
+            assertThat(objects.status()).as(objects.toString()).isEqualTo(404);
+            assertThat(objects.get("detail").stringValue()).contains("at revision " + revision + " " + words);
+        });
+    }
+
     private static List<JsonNode> items(Http.Res res) {
         assertThat(res.status()).as(res.toString()).isEqualTo(200);
         List<JsonNode> out = new ArrayList<>();

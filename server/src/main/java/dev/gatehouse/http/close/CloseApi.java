@@ -189,7 +189,7 @@ public final class CloseApi implements Dialect {
         endpoints.addAll(new OrganizationResource(s.orgs(), s.members(), s.roles(), s.memberships()).endpoints());
         endpoints.addAll(new GroupsResource(s.groups(), s.members()).endpoints());
         endpoints.addAll(new EventsResource(s.events(), s.roles(), s.memberships()).endpoints());
-        endpoints.addAll(new WebhooksResource(s.webhooks(), s.members()).endpoints());
+        endpoints.addAll(new WebhooksResource(s.webhooks(), s.events()).endpoints());
         this.routes = List.copyOf(routes(endpoints));
     }
 

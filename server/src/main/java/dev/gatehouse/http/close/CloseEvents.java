@@ -1,6 +1,5 @@
 package dev.gatehouse.http.close;
 
-import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.closemembership.OtherHalf;
@@ -41,7 +40,11 @@ import tools.jackson.databind.node.ObjectNode;
  *       invitation is withdrawn (deactivated or deleted while invited) does not appear; accepting the invitation
  *       (by any API, with a role change or without) is the membership's {@code activated}, a creation: the
  *       membership as it then stands, with no {@code changed_fields} and no {@code previous_data}. Nor does a member
- *       created deactivated (an import's, as an export holds one): its membership was never activated.</li>
+ *       created deactivated (an import's, as an export holds one): its membership was never activated. Whatever
+ *       happens to a member never active — an invitation withdrawn then the member deleted, a deactivated member's
+ *       role changed or the member removed — is no event until it is activated, which then begins its membership
+ *       as accepting an invitation does; whether a membership has begun is read from its member's history
+ *       ({@link OtherHalf#begun}).</li>
  *   <li>{@code group} → {@code group}: created, updated (also a member added or removed), deleted.</li>
  *   <li>{@code role} → {@code role}: created, updated, deleted — listed only when asked for with
  *       {@code object_type=role}, since Close has no role events and its clients do not expect them.</li>
@@ -95,21 +98,20 @@ final class CloseEvents {
     }
 
     /**
-     * Whether Close's log shows a record of a type it shows: not one about an invitation, nor one whose change a later
-     * record of its write shows, nor an {@code updated} that changes nothing Close shows (see the class comment).
-     * {@code other} is the membership's other half around a membership record ({@link #event}); it tells whether
-     * a {@code close_membership_settings} record's membership was invited then. The one place that decides: the event
-     * log and Close's webhooks both ask it.
+     * Whether Close's log shows a record of a type it shows: not one of a membership not begun (never active by the
+     * record: an invitation, or a member created deactivated), nor one whose change a later record of its write shows,
+     * nor an {@code updated} that changes nothing Close shows (see the class comment). {@code other} is the
+     * membership's other half around a membership record ({@link #event}); it tells whether the membership had begun
+     * before the record ({@link OtherHalf#begun}). The one place that decides: the event log and Close's webhooks both
+     * ask it.
      */
     static boolean shown(ChangeRecord r, OtherHalf other) {
         boolean invitation;
         if (r.objectType() == ObjectType.MEMBER) {
-            String after = status(r.after());
-            // nor is a member created deactivated (an import's, as an export holds it): it was never activated
-            invitation = !Member.ACTIVE.equals(after) && (r.action() == Action.CREATED
-                    || Member.INVITED.equals(status(r.before())) || Member.INVITED.equals(after));
+            // a member not active at the record nor at one before it has no membership yet (OtherHalf#begun)
+            invitation = !Member.ACTIVE.equals(status(r.after())) && (other == null || !other.begun());
         } else if (r.objectType() == ObjectType.CLOSE_MEMBERSHIP_SETTINGS) {
-            invitation = Member.INVITED.equals(status(other == null ? null : other.after()));
+            invitation = other == null || !other.begun();
         } else {
             invitation = false;
         }
@@ -140,12 +142,13 @@ final class CloseEvents {
     }
 
     /**
-     * Whether a record accepts an invitation: Close's membership begins there, so what the member was while invited is
-     * not its state before (see the class comment).
+     * Whether a record begins its Close membership: the member's first activation (an invitation accepted, a member
+     * created deactivated activated), so what the member was before it is not its state before (see the class
+     * comment).
      */
-    private static boolean acceptsInvitation(ChangeRecord r) {
-        return r.objectType() == ObjectType.MEMBER && Member.INVITED.equals(status(r.before()))
-                && Member.ACTIVE.equals(status(r.after()));
+    private static boolean beginsMembership(ChangeRecord r, OtherHalf other) {
+        return r.objectType() == ObjectType.MEMBER && r.before() != null && Member.ACTIVE.equals(status(r.after()))
+                && (other == null ? Member.INVITED.equals(status(r.before())) : !other.begun());
     }
 
     private static String status(JsonNode member) {
@@ -230,8 +233,8 @@ final class CloseEvents {
         n.put("object_id", objectId(r));
         n.putNull("lead_id");
         n.put("action", closeAction(r));
-        ObjectNode before = r.before() == null || acceptsInvitation(r) ? null : data(r, r.before(), roles::closeId,
-                roles::byId, groupMembers == null ? null : groupMembers.before(), half(other, true));
+        ObjectNode before = r.before() == null || beginsMembership(r, other) ? null : data(r, r.before(),
+                roles::closeId, roles::byId, groupMembers == null ? null : groupMembers.before(), half(other, true));
         ObjectNode after = r.after() == null ? null : data(r, r.after(), roles::closeId, roles::byId,
                 groupMembers == null ? null : groupMembers.after(), half(other, false));
         ObjectNode previous = Json.object();

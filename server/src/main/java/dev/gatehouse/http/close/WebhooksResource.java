@@ -1,17 +1,15 @@
 package dev.gatehouse.http.close;
 
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.event.EventService;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.http.close.CloseApi.Permission;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
-import dev.gatehouse.member.Member;
-import dev.gatehouse.member.MemberService;
 import dev.gatehouse.webhook.DeliveryState;
 import dev.gatehouse.webhook.Webhook;
 import dev.gatehouse.webhook.WebhookInput;
 import dev.gatehouse.webhook.WebhookService;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,11 +49,11 @@ final class WebhooksResource {
     private static final Set<String> ENTRY_FIELDS = Set.of("object_type", "action", "extra_filter");
 
     private final WebhookService webhooks;
-    private final MemberService members;
+    private final EventService events;
 
-    WebhooksResource(WebhookService webhooks, MemberService members) {
+    WebhooksResource(WebhookService webhooks, EventService events) {
         this.webhooks = webhooks;
-        this.members = members;
+        this.events = events;
     }
 
     List<Endpoint> endpoints() {
@@ -274,17 +272,15 @@ final class WebhooksResource {
         return n;
     }
 
-    /** The user ids of the members who made and changed these subscriptions (absent: removed since). */
+    /**
+     * The user ids of the members who made and changed these subscriptions: also of one removed since, whose user id
+     * the change log keeps (as events name a removed actor, {@link EventService#userIds}); absent only when retention
+     * pruned every record of it.
+     */
     private Map<Long, String> userIds(CloseRequest req, Stream<Webhook> shown) {
         List<Long> ids = shown.flatMap(w -> Stream.of(w.createdBy(), w.updatedBy())).filter(Objects::nonNull)
                 .distinct().toList();
-        Map<Long, String> out = new HashMap<>();
-        if (!ids.isEmpty()) {
-            for (Member m : members.getAll(req.caller(), req.orgId(), ids)) {
-                out.put(m.id(), m.userId());
-            }
-        }
-        return out;
+        return ids.isEmpty() ? Map.of() : events.userIds(req.caller(), req.orgId(), ids);
     }
 
     /** Runs a subscription operation, reporting an unknown subscription by its Close id. */

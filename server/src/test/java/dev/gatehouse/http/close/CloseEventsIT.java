@@ -3,6 +3,7 @@ package dev.gatehouse.http.close;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import dev.gatehouse.webhook.IpNetwork;
 import java.net.URLEncoder;
@@ -17,6 +18,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -603,6 +605,118 @@ class CloseEventsIT {
             assertThat(activated.status()).as(activated.toString()).isEqualTo(200);
             assertThat(kinds(org.admin().get("/event/?object_id=" + memb).get("data")))
                     .containsExactly("membership.activated");
+        }
+    }
+
+    /**
+     * A membership never active has no events until it is activated, whatever happens to its member before: a member
+     * whose invitation was withdrawn, then removed, or one an import added deactivated, then removed or given another
+     * role, is no {@code deactivated} nor {@code updated} — in the log nor in Close's webhooks — as a member removed
+     * while invited is none. Activating one later begins its membership (an {@code activated} with no previous data);
+     * from then on its changes are events.
+     */
+    @Test
+    void aMembershipNeverActive_isNoEvent_whenItsMemberIsChangedOrRemoved() {
+        var org = close.org();
+        long user = close.native_().roleId(org.org(), "User");
+        try (CloseReceiver receiver = new CloseReceiver()) {
+            Http.Res subscribed = org.admin().post("/webhook/", Map.of("url", receiver.url(), "events", List.of(
+                    Map.of("object_type", "membership", "action", "activated"),
+                    Map.of("object_type", "membership", "action", "deactivated"),
+                    Map.of("object_type", "membership", "action", "updated"),
+                    Map.of("object_type", "group", "action", "created"))));
+            assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(201);
+            JsonNode newestBefore = org.admin().get("/event/?object_type=membership&_limit=1").get("data").get(0);
+            List<Long> members = new ArrayList<>();
+            for (String invited : List.of("inv_c3", "inv_c4")) {
+                Http.Res res = node.service().post(org.path() + "/members", Map.of("user_id", invited,
+                        "email", invited + "@close.test", "role_id", user, "status", "invited"));
+                assertThat(res.status()).as(res.toString()).isEqualTo(201);
+                members.add(res.json().get("id").longValue());
+            }
+            Http.Res withdrawn = node.service().patch(org.path() + "/members/" + members.get(0),
+                    Map.of("status", "deactivated"));
+            assertThat(withdrawn.status()).as(withdrawn.toString()).isEqualTo(200);
+            String lines = String.join("\n", Json.writeString(Map.of("type", "header", "model", "close")),
+                    Json.writeString(Map.of("type", "member", "user_id", "dead_b", "email", "deadb@close.test",
+                            "role", "Restricted User", "status", "deactivated")),
+                    Json.writeString(Map.of("type", "member", "user_id", "dead_c", "email", "deadc@close.test",
+                            "role", "Restricted User", "status", "deactivated"))) + "\n";
+            Http.Res imported = node.service().raw("POST", org.path() + "/import", lines, "application/x-ndjson");
+            assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+            Map<String, Long> importedIds = new LinkedHashMap<>();
+            node.service().get(org.path() + "/events?object_type=member&order=desc&limit=2").json().get("items")
+                    .forEach(e -> importedIds.put(e.get("after").get("user_id").stringValue(),
+                            e.get("object_id").asLong()));
+            long deadB = importedIds.get("dead_b");
+            long deadC = importedIds.get("dead_c");
+            members.addAll(importedIds.values());
+            for (long removed : List.of(members.get(0), members.get(1), deadB)) {
+                Http.Res res = node.service().delete(org.path() + "/members/" + removed);
+                assertThat(res.status()).as(res.toString()).isBetween(200, 204);
+            }
+            Http.Res roleChanged = node.service().patch(org.path() + "/members/" + deadC, Map.of("role_id", user));
+            assertThat(roleChanged.status()).as(roleChanged.toString()).isEqualTo(200);
+            org.admin().post("/group/", Map.of("name", "After"));
+
+            for (long member : members) {
+                assertThat(org.admin().get("/event/?object_id=" + CloseIds.encode(CloseIds.MEMBERSHIP, member))
+                        .get("data")).as("member " + member).isEmpty();
+            }
+            assertThat(org.admin().get("/event/?object_type=membership&_limit=1").get("data").get(0))
+                    .isEqualTo(newestBefore);
+            assertThat(org.admin().get("/event/" + CloseIds.encode(CloseIds.EVENT, roleChanged.revision()) + "/")
+                    .status()).isEqualTo(404);
+            // deliveries come in order: once the group's arrives, any of the members' would have come
+            Await.until(Duration.ofSeconds(30), "the group's delivery", () -> receiver.deliveries().stream()
+                    .anyMatch(d -> d.event().get("object_type").stringValue().equals("group")));
+            List<String> delivered = new ArrayList<>();
+            receiver.deliveries().forEach(d -> delivered.add(d.event().get("object_type").stringValue() + "."
+                    + d.event().get("action").stringValue()));
+            assertThat(delivered).containsExactly("group.created");
+
+            String memb = CloseIds.encode(CloseIds.MEMBERSHIP, deadC);
+            node.service().patch(org.path() + "/members/" + deadC, Map.of("status", "active"));
+            node.service().patch(org.path() + "/members/" + deadC, Map.of("status", "deactivated"));
+            JsonNode data = org.admin().get("/event/?object_id=" + memb).get("data");
+            assertThat(kinds(data)).containsExactly("membership.deactivated", "membership.activated");
+            assertThat(data.get(1).get("changed_fields")).isEmpty();
+            assertThat(data.get(1).get("previous_data")).isEqualTo(Json.object());
+        }
+    }
+
+    /**
+     * Whether a membership had begun is read from its member's history; once retention has pruned its beginning, the
+     * records kept tell: a member active before its oldest kept record had begun (its deactivation is an event), one
+     * invited then had not (its invitation withdrawn, then the member removed, is none).
+     */
+    @Test
+    void aMembershipWhoseBeginningRetentionPruned_isToldByTheRecordsKept() {
+        try (TestNode pruning = TestNode.startOn(TestDatabase.freshDatabaseUrl(),
+                c -> c.withChangeLog(c.changeLog().withRetentionDays(1)))) {
+            CloseFixtures closeThere = new CloseFixtures(pruning);
+            var org = closeThere.org();
+            long user = closeThere.native_().roleId(org.org(), "User");
+            long active = CloseIds.decode(CloseIds.MEMBERSHIP, org.admin().post("/membership/",
+                    Map.of("email", "old@example.com", "role_id", "user")).get("id").stringValue());
+            long invited = pruning.service().post(org.path() + "/members", Map.of("user_id", "oldinv",
+                    "email", "oldinv@example.com", "role_id", user, "status", "invited")).get("id").longValue();
+            long cut = pruning.service().post(org.path() + "/groups", Map.of("name", "Cut")).revision();
+            Jdbi jdbi = pruning.node().core().store().jdbi();
+            pruning.service().post(org.path() + "/groups", Map.of("name", "Young"));
+            jdbi.useHandle(h -> h.createUpdate("UPDATE change_log SET occurred_at = now() - interval '2 days' "
+                    + "WHERE revision <= :cut").bind("cut", cut).execute());
+            assertThat(pruning.node().retention().runOnce()).isEqualTo(cut);
+
+            pruning.service().patch(org.path() + "/members/" + active, Map.of("status", "deactivated"));
+            pruning.service().patch(org.path() + "/members/" + invited, Map.of("status", "deactivated"));
+            Http.Res removed = pruning.service().delete(org.path() + "/members/" + invited);
+            assertThat(removed.status()).as(removed.toString()).isBetween(200, 204);
+
+            assertThat(kinds(org.admin().get("/event/?object_id=" + CloseIds.encode(CloseIds.MEMBERSHIP, active))
+                    .get("data"))).containsExactly("membership.deactivated");
+            assertThat(org.admin().get("/event/?object_id=" + CloseIds.encode(CloseIds.MEMBERSHIP, invited))
+                    .get("data")).isEmpty();
         }
     }
 

@@ -329,6 +329,33 @@ class CloseWebhooksIT {
     }
 
     /**
+     * A subscription whose creator was removed still names it: {@code created_by} and {@code updated_by} are the user
+     * id the member had (the change log keeps it, as events keep a removed actor's), read alone or listed — the
+     * subscription still answers to that member's authority, and pauses for it.
+     */
+    @Test
+    void aSubscriptionWhoseCreatorWasRemoved_stillNamesItsCreator() {
+        var org = close.org();
+        long mallory = close.member(org, "mallory", close.native_().roleId(org.org(), "Admin"));
+        Http malloryClose = close.client(close.key(org, mallory));
+        try (CloseReceiver own = new CloseReceiver()) {
+            Http.Res made = malloryClose.post("/webhook/", Map.of("url", own.url(),
+                    "events", List.of(entry("group", "created"))));
+            assertThat(made.status()).as(made.toString()).isEqualTo(201);
+            String id = made.get("id").stringValue();
+            Http.Res removed = node.service().delete(org.path() + "/members/" + mallory);
+            assertThat(removed.status()).as(removed.toString()).isBetween(200, 204);
+
+            JsonNode read = org.admin().get("/webhook/" + id + "/").json();
+            assertThat(read.get("created_by").stringValue()).isEqualTo("mallory");
+            assertThat(read.get("updated_by").stringValue()).isEqualTo("mallory");
+            JsonNode listed = org.admin().get("/webhook/").get("data").get(0);
+            assertThat(listed.get("id").stringValue()).isEqualTo(id);
+            assertThat(listed.get("created_by").stringValue()).isEqualTo("mallory");
+        }
+    }
+
+    /**
      * A member who points another's subscription at a URL of its own ({@code PUT} with {@code url}) becomes its creator:
      * deactivated, the subscription pauses ({@code creator_lost_access}) before the next event is sent there.
      */
