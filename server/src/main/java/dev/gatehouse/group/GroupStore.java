@@ -43,21 +43,11 @@ final class GroupStore {
     }
 
     /**
-     * A group of the organization other than {@code self} whose name is the same as {@code name} ignoring case, which
-     * would keep a group from taking it: equal as {@code lower()} folds both (the older unique index), or of the same
-     * key ({@link NameKey}), a stored one or, for a row without one (see V21_2), its name's folded here. The one
-     * {@code lower()} calls equal first, else the oldest.
+     * A group other than {@code self} whose name is the same as {@code name} ignoring case
+     * ({@link NameKey#findSameName}).
      */
     public Optional<Group> findSameName(Handle h, long orgId, String name, long self) {
-        String key = NameKey.of(name);
-        return h.createQuery("SELECT " + COLUMNS + ", name_key, lower(name) = lower(:name) AS lowered_equal FROM groups "
-                        + "WHERE org_id = :org AND id <> :self AND (lower(name) = lower(:name) OR name_key = :key "
-                        + "OR name_key IS NULL) ORDER BY lowered_equal DESC, id")
-                .bind("org", orgId).bind("self", self).bind("name", name).bind("key", key)
-                .map((rs, ctx) -> rs.getBoolean("lowered_equal") || key.equals(rs.getString("name_key"))
-                        || rs.getString("name_key") == null && key.equals(NameKey.of(rs.getString("name")))
-                        ? Optional.of(row(rs)) : Optional.<GroupHeader>empty())
-                .list().stream().flatMap(Optional::stream).findFirst()
+        return NameKey.findSameName(h, "groups", COLUMNS, orgId, name, self, (rs, ctx) -> row(rs))
                 .map(row -> withMembers(h, List.of(row)).get(0));
     }
 

@@ -2,6 +2,9 @@ package dev.gatehouse.sql;
 
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * The key by which two names of one kind are the same name ignoring case: role names and group names, each unique per
@@ -46,5 +49,27 @@ public final class NameKey {
         }
         // raising and lowering may leave a letter beside a combining mark that composes with it (ǰ: J + U+030C)
         return Normalizer.normalize(folded.toString().replace('ς', 'σ'), Normalizer.Form.NFC);
+    }
+
+    /**
+     * A row of {@code table} (roles, groups: an organization's names, with {@code name} and {@code name_key}) of the
+     * organization other than {@code self} whose name is the same as {@code name} ignoring case, which would keep an
+     * object from taking it: equal as {@code lower()} folds both (the older unique index), or of the same key, a
+     * stored one or, for a row without one (V21_2: rows older builds wrote, or the younger of two older names that
+     * fold to one), its name's folded here. The one {@code lower()} calls equal first, else the oldest.
+     *
+     * @param columns the columns {@code row} reads
+     */
+    public static <T> Optional<T> findSameName(Handle h, String table, String columns, long orgId, String name,
+                                               long self, RowMapper<T> row) {
+        String key = of(name);
+        return h.createQuery("SELECT " + columns + ", name_key, lower(name) = lower(:name) AS lowered_equal FROM "
+                        + table + " WHERE org_id = :org AND id <> :self AND (lower(name) = lower(:name) "
+                        + "OR name_key = :key OR name_key IS NULL) ORDER BY lowered_equal DESC, id")
+                .bind("org", orgId).bind("self", self).bind("name", name).bind("key", key)
+                .map((rs, ctx) -> rs.getBoolean("lowered_equal") || key.equals(rs.getString("name_key"))
+                        || rs.getString("name_key") == null && key.equals(of(rs.getString("name")))
+                        ? Optional.of(row.map(rs, ctx)) : Optional.<T>empty())
+                .list().stream().flatMap(Optional::stream).findFirst();
     }
 }
