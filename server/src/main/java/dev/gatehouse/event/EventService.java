@@ -13,6 +13,7 @@ import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.error.ForbiddenException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.group.GroupHistory;
+import dev.gatehouse.json.Fields;
 import dev.gatehouse.member.LoggedMember;
 import dev.gatehouse.member.MemberStore;
 import dev.gatehouse.model.OrgModels;
@@ -170,10 +171,9 @@ public final class EventService {
     public List<ObjectNode> objects(Principal principal, long orgId, long revision, long after, int limit) {
         ChangeRecord record = get(principal, orgId, revision);
         if (record.objectType() != ObjectType.BULK_IMPORT || record.objects() == null) {
-            String type = record.objectType().wire();
             throw new NotFoundException("event_objects_not_found", "the event at revision " + revision + " is "
-                    + ("aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type
-                    + " event, which stands for one object; only bulk_import events list objects");
+                    + Fields.withArticle(record.objectType().wire()) + " event, which stands for one object; only "
+                    + "bulk_import events list objects");
         }
         return LoggedImport.events(orgId, record.occurredAt(), record.objects(), after, limit);
     }

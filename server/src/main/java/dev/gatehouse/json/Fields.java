@@ -482,6 +482,11 @@ public final class Fields {
         return detail.toString();
     }
 
+    /** {@code word} with its article, for messages: "an assignment", "a member", "an admin". */
+    public static String withArticle(String word) {
+        return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
+    }
+
     /**
      * {@code s} as an error quotes it: whole when it has at most 64 characters, otherwise its first 61 and "...",
      * never cut inside a character (a surrogate pair left half would be sent as "?"). The secret of an API key in it

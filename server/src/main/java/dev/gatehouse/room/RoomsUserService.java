@@ -75,7 +75,7 @@ public final class RoomsUserService {
 
         /** The kind with its article, for messages: "an admin", "a manager". */
         String withArticle() {
-            return ("aeiou".indexOf(roleKey.charAt(0)) >= 0 ? "an " : "a ") + roleKey;
+            return Fields.withArticle(roleKey);
         }
     }
 
