@@ -2,14 +2,18 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +97,35 @@ class AuthorizationHeaderIT {
         Http.Res huge = rolesWith("Bearer " + "k".repeat(6000));
         assertThat(huge.status()).as("%s", huge).isEqualTo(401);
         assertThat(huge.body()).doesNotContain("k".repeat(40));
+    }
+
+    /**
+     * A key is compared to the letter on a connection that carried another before: one that differs from the key
+     * sent before it only in the case of a letter is not that key (the parser's header cache matched it ignoring
+     * case, and the second request acted as the first key's member), nor is the key in another case of its prefix.
+     */
+    @Test
+    void aKeyDifferingOnlyInCase_fromTheOneSentBeforeOnTheConnection_isNotIt() {
+        String key = org.adminKey();
+        int letter = 29;
+        while (!Character.isLetter(key.charAt(letter))) {
+            letter++;
+        }
+        char flipped = Character.isUpperCase(key.charAt(letter)) ? Character.toLowerCase(key.charAt(letter))
+                : Character.toUpperCase(key.charAt(letter));
+        List<String> others = List.of(key.substring(0, letter) + flipped + key.substring(letter + 1),
+                key.toUpperCase(Locale.ROOT), "GHM_" + key.substring(4));
+        for (String other : others) {
+            try (RawHttp connection = RawHttp.connect(node.node().port())) {
+                for (String presented : List.of(key, other, key)) {
+                    connection.send("GET " + org.path() + "/roles HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Authorization: Bearer " + presented + "\r\n\r\n");
+                    RawHttp.Response answer = connection.read(Duration.ofSeconds(10));
+                    assertThat(answer.status()).as("%s after %s: %s", presented, key, answer.body())
+                            .isEqualTo(presented.equals(key) ? 200 : 401);
+                }
+            }
+        }
     }
 
     /**

@@ -10,8 +10,9 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 
 /**
- * HTTP/1.1 connections with a deadline on each request head ({@link HeadTimedConnection}), whose every answer
- * carries {@link #NOSNIFF}; otherwise what {@link HttpConnectionFactory} makes. Thread-safe.
+ * HTTP/1.1 connections with a deadline on each request head ({@link HeadTimedConnection}), whose header values are
+ * read exactly as sent and whose every answer carries {@link #NOSNIFF}; otherwise what {@link HttpConnectionFactory}
+ * makes. Thread-safe.
  */
 final class EdgeConnectionFactory extends HttpConnectionFactory {
 
@@ -24,13 +25,19 @@ final class EdgeConnectionFactory extends HttpConnectionFactory {
     private final Duration headTimeout;
 
     EdgeConnectionFactory(HttpConfiguration config, Duration headTimeout) {
-        super(withNosniff(config));
+        super(edge(config));
         this.headTimeout = headTimeout;
     }
 
-    /** A copy of {@code config} whose requests start their answers with {@link #NOSNIFF}. */
-    private static HttpConfiguration withNosniff(HttpConfiguration config) {
+    /**
+     * A copy of {@code config} whose requests start their answers with {@link #NOSNIFF}, and whose parser reuses a
+     * header the connection carried before only when its value is the same to the letter: by default it matched
+     * ignoring case, so a key differing from the one sent before on the connection only in the case of its letters
+     * was read as that key.
+     */
+    private static HttpConfiguration edge(HttpConfiguration config) {
         HttpConfiguration copy = new HttpConfiguration(config);
+        copy.setHeaderCacheCaseSensitive(true);
         copy.addCustomizer((request, responseHeaders) -> {
             responseHeaders.put(NOSNIFF);
             return request;
