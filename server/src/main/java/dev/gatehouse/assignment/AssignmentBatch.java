@@ -225,7 +225,7 @@ public final class AssignmentBatch {
         Instant now = tx.now();
         Assignment after = new Assignment(orgId, w.type(), w.resourceId(), w.member().id(), role.id(),
                 before == null ? now : before.createdAt(), now, expiresAt);
-        deciding.judge(tx.handle(), caller, model, before, after, (t, id, m, stored) -> current.containsKey(
+        deciding.judge(tx, caller, model, before, after, (t, id, m, stored) -> current.containsKey(
                 new Key(t, id, m)) ? current.get(new Key(t, id, m)) : stored, before == null ? what : replacing);
         if (concealed) {
             return Outcome.CREATED;

@@ -268,7 +268,7 @@ public final class AssignmentService {
         }
         Assignment after = assignments.upsert(tx.handle(), current.orgId(), current.resourceType(),
                 current.resourceId(), current.memberId(), current.roleId(), end, tx.now());
-        deciding.judge(tx.handle(), caller, model, current, after, "changing the end of a role");
+        deciding.judge(tx, caller, model, current, after, "changing the end of a role");
         tx.change(current.orgId(), ObjectType.ASSIGNMENT, after.objectId(), Action.UPDATED,
                 LoggedAssignment.of(current), LoggedAssignment.of(after));
         return after;
@@ -338,7 +338,7 @@ public final class AssignmentService {
         }
         Assignment after = new Assignment(orgId, type, resourceId, member.id(), roleId, before == null ? tx.now()
                 : before.createdAt(), tx.now(), stored(expiresAt));
-        deciding.judge(tx.handle(), caller, model, before, after, what);
+        deciding.judge(tx, caller, model, before, after, what);
         return after;
     }
 
@@ -373,7 +373,7 @@ public final class AssignmentService {
         }
         rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
         requireMayTakeAway(h, caller, model, current, what);
-        deciding.judge(h, caller, model, current, null, what);
+        deciding.judge(tx, caller, model, current, null, what);
         assignments.delete(h, current);
         record(tx, List.of(current));
         return true;
@@ -536,7 +536,7 @@ public final class AssignmentService {
                 held(tx, model, orgId, type, resourceId, member.id()));
         rules.requireMayUnassign(h, caller, model, resourceType, resourceId, member, what);
         requireMayTakeAway(h, caller, model, current, what);
-        deciding.judge(h, caller, model, current, null, what);
+        deciding.judge(tx, caller, model, current, null, what);
         assignments.delete(h, current);
         record(tx, List.of(current));
         return current;
@@ -606,7 +606,7 @@ public final class AssignmentService {
                             what);
                     requireMayTakeAway(h, caller, model, a, what);
                 }
-                deciding.judgeRemovals(h, caller, model, seen, what);
+                deciding.judgeRemovals(tx, caller, model, seen, what);
                 seen.forEach(a -> assignments.delete(h, a));
                 record(tx, seen);
                 return seen.size();
@@ -617,7 +617,7 @@ public final class AssignmentService {
                 for (Assignment a : held) {
                     requireMayTakeAway(h, caller, model, a, what);
                 }
-                deciding.judgeRemovals(h, caller, model, held, what);
+                deciding.judgeRemovals(tx, caller, model, held, what);
             }
             return removeResource(tx, orgId, type, resourceId).size();
         });
@@ -663,7 +663,7 @@ public final class AssignmentService {
                 requireMayTakeAway(h, caller, model, a, what);
                 seen.add(a);
             }
-            deciding.judgeRemovalOfAll(h, caller, model, seen, what);
+            deciding.judgeRemovalOfAll(tx, caller, model, seen, what);
             List<Assignment> removed;
             if (seen.size() == held.size()) {
                 removed = assignments.deleteByMember(h, orgId, member.id());

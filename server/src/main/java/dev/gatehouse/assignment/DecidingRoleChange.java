@@ -7,6 +7,7 @@ import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.ResourceType;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleStore;
+import dev.gatehouse.store.Tx;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -54,9 +55,11 @@ import static dev.gatehouse.store.SqlTime.instant;
  * no other there, as the engine decides): an organization-only permission is neither gained nor lost on a resource.
  * Time counts too, moment by moment: a role with an end (on the resource or an ancestor) decides until then and
  * what lies beneath it after, and each moment is judged by what decides then before the write against what decides
- * then after it ({@link #aligned}). So an end brought nearer is judged as taking the role away from then, one moved
- * later as giving it for longer, and a write that changes what decides at no moment — a role given on the resource
- * until before an ancestor's same role ends, or removed again — changes nothing. Record visibility is a matter of the
+ * then after it ({@link #aligned}), from the write's time ({@link Tx#now()}) on: a moment before it has passed, so a
+ * role whose end has come by then decides at none, though its row stays until the expiry job's next run
+ * ({@link AssignmentExpiry}). So an end brought nearer is judged as taking the role away from then, one moved later
+ * as giving it for longer, and a write that changes what decides at no moment — a role given on the resource until
+ * before an ancestor's same role ends, or removed again — changes nothing. Record visibility is a matter of the
  * company role and of the role handed out (judged by {@link Access#requireNoEscalation}), not of which role decides
  * on a resource, and is not judged here.
  *
@@ -65,8 +68,8 @@ import static dev.gatehouse.store.SqlTime.instant;
  * nearest new ancestor (else its company role) in place of the one on the nearest old ancestor — what removing its
  * role on the old ancestor and giving one on the new would do — so what a member gains there the caller must hold,
  * and what another member loses too. Ends count moment by moment: a role on an ancestor decides until its end, what
- * lies beneath it after; a member whose own role on it has an end is judged for the time after that end, and a refusal
- * then names it.
+ * lies beneath it after; a member whose own role on it has an end is judged for the time after that end (where that
+ * end lies after the write's time), and a refusal then names it.
  *
  * <p>Reads the member's roles on the resource's ancestors and its company role in one statement (a recursive query
  * over the resources' parents, {@link #read}); a move, every member's roles on both chains of ancestors and their
@@ -97,35 +100,37 @@ final class DecidingRoleChange {
 
     /**
      * 403 {@code privilege_escalation} unless {@code caller} may change a member's role on a resource from
-     * {@code before} to {@code after} (null: none; both of the same member and resource) — see the class comment.
+     * {@code before} to {@code after} (null: none; both of the same member and resource) in write {@code tx} — see
+     * the class comment.
      */
-    void judge(Handle h, Caller caller, PermissionModel model, Assignment before, Assignment after, String what) {
-        judge(h, caller, model, before, after, Pending.NONE, what);
+    void judge(Tx tx, Caller caller, PermissionModel model, Assignment before, Assignment after, String what) {
+        judge(tx, caller, model, before, after, Pending.NONE, what);
     }
 
-    /** {@link #judge(Handle, Caller, PermissionModel, Assignment, Assignment, String)} inside a batch. */
-    void judge(Handle h, Caller caller, PermissionModel model, Assignment before, Assignment after, Pending pending,
+    /** {@link #judge(Tx, Caller, PermissionModel, Assignment, Assignment, String)} inside a batch. */
+    void judge(Tx tx, Caller caller, PermissionModel model, Assignment before, Assignment after, Pending pending,
                String what) {
         if (caller.isService() || before == null && after == null) {
             return;
         }
+        Handle h = tx.handle();
         Assignment one = after == null ? before : after;
         Read read = read(h, model, one, List.of(one.memberId()), roleIds(Arrays.asList(before, after)), true, pending);
-        judge(h, caller, model, one, before, after, read, read.fallbacks.get(one.memberId()), what);
+        judge(tx, caller, model, one, before, after, read, read.fallbacks.get(one.memberId()), what);
     }
 
     /**
      * Judges taking away each of {@code held} — the roles of one resource, each of another member — as
      * {@link #judge} would one by one, reading them all in one statement.
      */
-    void judgeRemovals(Handle h, Caller caller, PermissionModel model, List<Assignment> held, String what) {
+    void judgeRemovals(Tx tx, Caller caller, PermissionModel model, List<Assignment> held, String what) {
         if (caller.isService() || held.isEmpty()) {
             return;
         }
-        Read read = read(h, model, held.get(0), held.stream().map(Assignment::memberId).toList(), roleIds(held),
-                true, Pending.NONE);
+        Read read = read(tx.handle(), model, held.get(0), held.stream().map(Assignment::memberId).toList(),
+                roleIds(held), true, Pending.NONE);
         for (Assignment a : held) {
-            judge(h, caller, model, a, a, null, read, read.fallbacks.get(a.memberId()), what);
+            judge(tx, caller, model, a, a, null, read, read.fallbacks.get(a.memberId()), what);
         }
     }
 
@@ -133,14 +138,15 @@ final class DecidingRoleChange {
      * Judges taking away every one of {@code held} — all roles of one member, at once: without any, its company role
      * decides (where the types inherit it) on every resource. One statement.
      */
-    void judgeRemovalOfAll(Handle h, Caller caller, PermissionModel model, List<Assignment> held, String what) {
+    void judgeRemovalOfAll(Tx tx, Caller caller, PermissionModel model, List<Assignment> held, String what) {
         if (caller.isService() || held.isEmpty()) {
             return;
         }
-        Read read = read(h, model, held.get(0), List.of(held.get(0).memberId()), roleIds(held), false, Pending.NONE);
+        Read read = read(tx.handle(), model, held.get(0), List.of(held.get(0).memberId()), roleIds(held), false,
+                Pending.NONE);
         Company company = read.companies.getOrDefault(held.get(0).memberId(), Company.NONE);
         for (Assignment a : held) {
-            judge(h, caller, model, a, a, null, read, List.of(new Timed(company.deciding(model, a.resourceType()),
+            judge(tx, caller, model, a, a, null, read, List.of(new Timed(company.deciding(model, a.resourceType()),
                     null)), what);
         }
     }
@@ -155,11 +161,12 @@ final class DecidingRoleChange {
      * among them). One statement (a recursive query over both chains of ancestors, with the roles held there and the
      * judged members' company roles); none for a service key or when the parent stays.
      */
-    void judgeMove(Handle h, Caller caller, PermissionModel model, long orgId, String type, String id, Parent from,
+    void judgeMove(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String id, Parent from,
                    Parent to, String what) {
         if (caller.isService() || Objects.equals(from, to)) {
             return;
         }
+        Handle h = tx.handle();
         Map<Long, List<Row>> old = new HashMap<>();
         Map<Long, List<Row>> moved = new HashMap<>();
         Map<Long, Row> own = new HashMap<>();
@@ -185,10 +192,13 @@ final class DecidingRoleChange {
                 continue; // its own role decides there, and beneath, before and after
             }
             Company company = companies.getOrDefault(memberId, Company.NONE);
-            Instant ownEnd = held == null ? null : held.expiresAt;
+            // its own role there decides until its end: what changes lies after it, named in a refusal; one that
+            // has ended by the write's time (the expiry job has not yet removed it) decides no more
+            Instant ownEnd = held == null || !held.expiresAt.isAfter(tx.now()) ? null : held.expiresAt;
             Judged judged = new Judged(model, type);
             aligned(judged, timeline(old.getOrDefault(memberId, List.of()), company, model, type),
-                    timeline(moved.getOrDefault(memberId, List.of()), company, model, type), ownEnd);
+                    timeline(moved.getOrDefault(memberId, List.of()), company, model, type),
+                    ownEnd == null ? tx.now() : ownEnd);
             require(h, caller, model, memberId, type, id, judged, ownEnd, what);
         }
     }
@@ -223,14 +233,16 @@ final class DecidingRoleChange {
 
     /**
      * Adds to {@code judged} what deciding by {@code is} instead of {@code was} changes, each moment against the
-     * same moment, from {@code from} on (null: now). Each timeline lists what decides in turn, nearest first, each
-     * until its end and the last with none: one decides from the end of those before it, so one ending no later than
-     * they do never decides and is passed over. The company role against itself changes nothing.
+     * same moment, from {@code from} on — the write's time, or later: a moment before it has passed and is not
+     * judged, so a role ended by then (its row stored until the expiry job's next run) is passed over. Each timeline
+     * lists what decides in turn, nearest first, each until its end and the last with none: one decides from the end
+     * of those before it, so one ending no later than they do never decides and is passed over. The company role
+     * against itself changes nothing.
      */
     private static void aligned(Judged judged, List<Timed> was, List<Timed> is, Instant from) {
         int i = 0;
         int j = 0;
-        Instant start = null; // the start of the moments compared next (null: the earliest)
+        Instant start = from; // the start of the moments compared next
         while (true) {
             while (endsBy(was.get(i), start)) {
                 i++;
@@ -242,8 +254,7 @@ final class DecidingRoleChange {
             Timed after = is.get(j);
             Instant end = before.until == null ? after.until : after.until == null ? before.until
                     : before.until.isBefore(after.until) ? before.until : after.until;
-            boolean past = from != null && end != null && !end.isAfter(from);
-            if (!past && !(before.decider.company && after.decider.company)) {
+            if (!(before.decider.company && after.decider.company)) {
                 judged.add(before.decider, after.decider);
             }
             if (end == null) {
@@ -253,9 +264,9 @@ final class DecidingRoleChange {
         }
     }
 
-    /** Whether {@code timed} has ended by {@code start} (null: the earliest moment, by which none has). */
+    /** Whether {@code timed} has ended by {@code start}. */
     private static boolean endsBy(Timed timed, Instant start) {
-        return start != null && timed.until != null && !timed.until.isAfter(start);
+        return timed.until != null && !timed.until.isAfter(start);
     }
 
     private static List<Long> roleIds(List<Assignment> assignments) {
@@ -266,19 +277,19 @@ final class DecidingRoleChange {
      * Judges {@code before} replaced by {@code after} (null: none) as {@link #aligned} does: each decides until its
      * end, and {@code fallback} — what decides where the member holds no role on the resource, in turn — beneath it
      * and after it. So an end brought nearer is judged as taking the role away from then, one moved later as giving
-     * it for longer, and a role on an ancestor with an end as deciding until then, each moment against the same
-     * moment: a write that changes nothing at any moment is judged as changing nothing.
+     * it for longer, and a role on an ancestor with an end as deciding until then, each moment from the write's time
+     * on against the same moment: a write that changes nothing at any moment is judged as changing nothing.
      */
-    private void judge(Handle h, Caller caller, PermissionModel model, Assignment one, Assignment before,
+    private void judge(Tx tx, Caller caller, PermissionModel model, Assignment one, Assignment before,
                        Assignment after, Read read, List<Timed> fallback, String what) {
         Judged judged = new Judged(model, one.resourceType());
-        aligned(judged, deciding(read, before, fallback), deciding(read, after, fallback), null);
+        aligned(judged, deciding(read, before, fallback), deciding(read, after, fallback), tx.now());
         Instant from = null; // where what changes lies after the role's end only, that end: named in a refusal
         if (before != null && after != null && before.roleId() == after.roleId() && before.expiresAt() != null
                 && (after.expiresAt() == null || after.expiresAt().isAfter(before.expiresAt()))) {
             from = before.expiresAt(); // the role kept, deciding for longer instead of what lies beneath
         }
-        require(h, caller, model, one.memberId(), one.resourceType(), one.resourceId(), judged, from, what);
+        require(tx.handle(), caller, model, one.memberId(), one.resourceType(), one.resourceId(), judged, from, what);
     }
 
     /** What decides in turn with {@code held} on the resource (null: none): it until its end, then {@code fallback}. */

@@ -3,7 +3,7 @@ package dev.gatehouse.assignment;
 import dev.gatehouse.access.Access;
 import dev.gatehouse.access.Caller;
 import dev.gatehouse.model.PermissionModel;
-import org.jdbi.v3.core.Handle;
+import dev.gatehouse.store.Tx;
 
 /**
  * The rule a change of the resource hierarchy is judged by ({@code resource/ResourceService}, for every API): a
@@ -26,11 +26,12 @@ public final class HierarchyMoves {
     /**
      * 403 {@code privilege_escalation} unless {@code caller} may move resource {@code type} {@code id} from under
      * {@code fromType} {@code fromId} to under {@code toType} {@code toId} (each pair null: at the top, or not
-     * recorded); nothing when the parent stays. Call before the move is written: reads the hierarchy as it stands.
+     * recorded) in write {@code tx}, judged from its time on; nothing when the parent stays. Call before the move is
+     * written: reads the hierarchy as it stands.
      */
-    public void judge(Handle h, Caller caller, PermissionModel model, long orgId, String type, String id,
+    public void judge(Tx tx, Caller caller, PermissionModel model, long orgId, String type, String id,
                       String fromType, String fromId, String toType, String toId, String what) {
-        deciding.judgeMove(h, caller, model, orgId, type, id, parent(fromType, fromId), parent(toType, toId), what);
+        deciding.judgeMove(tx, caller, model, orgId, type, id, parent(fromType, fromId), parent(toType, toId), what);
     }
 
     private static DecidingRoleChange.Parent parent(String type, String id) {

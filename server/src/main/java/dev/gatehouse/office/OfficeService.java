@@ -244,7 +244,7 @@ public final class OfficeService {
             requireClassicRegion(regionField, after.regionId());
             // a move to another region changes whose reach decides in the office and every room beneath: judged
             // as a move through the resource API is, for what it gives and takes away
-            moves.judge(h, caller, model, orgId, ClassicHierarchy.OFFICE, Integer.toString(officeId),
+            moves.judge(tx, caller, model, orgId, ClassicHierarchy.OFFICE, Integer.toString(officeId),
                     ClassicHierarchy.REGION, String.valueOf(current.regionId()), ClassicHierarchy.REGION,
                     String.valueOf(after.regionId()), "moving office " + officeId + " to region "
                             + after.regionId());

@@ -85,7 +85,7 @@ public final class ResourceService {
         String parentId = parent == null ? null : parent.id();
         assignments.rules().requireMayPlace(h, orgId, model, resourceType, id, false, parentType, parentId);
         Resource before = resources.find(h, orgId, type, id).orElse(null);
-        moves.judge(h, caller, model, orgId, type, id, before == null ? null : before.parentType(),
+        moves.judge(tx, caller, model, orgId, type, id, before == null ? null : before.parentType(),
                 before == null ? null : before.parentId(), parentType, parentId, parent == null
                         ? "placing " + type + " " + id + " at the top of the hierarchy"
                         : "placing " + type + " " + id + " under " + parentType + " " + parentId);
@@ -219,7 +219,7 @@ public final class ResourceService {
                     Map.<String, Object>of("children", children));
         }
         // its roles stay and it has no children: deleting it is taking it to the top
-        moves.judge(h, caller, model, orgId, type, id, current.parentType(), current.parentId(), null, null,
+        moves.judge(tx, caller, model, orgId, type, id, current.parentType(), current.parentId(), null, null,
                 "taking " + type + " " + id + " out of the hierarchy");
         placement.remove(tx, current);
     }

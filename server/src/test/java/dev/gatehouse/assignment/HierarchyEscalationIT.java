@@ -4,12 +4,15 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.Statements;
+import dev.gatehouse.testing.TestClock;
 import dev.gatehouse.testing.TestNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * caller must hold, and, over a company role, the member must not outrank it). A change of the hierarchy — a resource
  * recorded under a parent, moved, taken to the top or deleted — is judged by the same rule for the members holding no
  * role on it. The model: drive > folder > doc, docs inheriting the company role; "mgr" (Manager: doc.view,
- * assign.manage) may manage assignments.
+ * assign.manage) may manage assignments. A role whose end has come decides no more, though the expiry job has not
+ * yet removed it: the writes of {@link #ahead}, whose clock passes ends no other node's has reached and whose expiry
+ * job does not run, meet such roles.
  */
 class HierarchyEscalationIT {
 
@@ -45,6 +50,10 @@ class HierarchyEscalationIT {
 
     static TestNode node;
     static Fixtures fx;
+    /** The clock of {@link #ahead}, moved past ends the system clock of {@link #node} has not reached. */
+    static final TestClock aheadClock = new TestClock().freeze();
+    /** A node on {@link #node}'s database whose expiry job does not run: its writes meet ended roles still stored. */
+    static TestNode ahead;
 
     @BeforeAll
     static void start() {
@@ -52,10 +61,14 @@ class HierarchyEscalationIT {
         fx = new Fixtures(node);
         assertThat(node.service().post("/v1/models", Json.MAPPER.readTree(MODEL)).status()).isEqualTo(201);
         assertThat(node.service().post("/v1/models", Json.MAPPER.readTree(TIMED_MODEL)).status()).isEqualTo(201);
+        // stopped before its clock is moved past any end: its first run would come a second after its start
+        ahead = TestNode.startOn(node.databaseUrl(), UnaryOperator.identity(), aheadClock);
+        ahead.node().expiry().close();
     }
 
     @AfterAll
     static void stop() {
+        ahead.close();
         node.close();
     }
 
@@ -573,5 +586,78 @@ class HierarchyEscalationIT {
         refused(removed);
         assertThat(removed.get("detail").stringValue()).as("%s", removed)
                 .contains("member " + w.x() + " would gain [doc.edit, doc.delete] on folder f");
+    }
+
+    /**
+     * The service key gives {@code member} {@code role} on {@code type} {@code id} until a day past both clocks' time,
+     * then moves {@link #ahead}'s clock past that end: there the role has ended, its row still stored (the expiry job
+     * of {@link #node}, on the system clock, does not reach it, and {@link #ahead}'s does not run).
+     */
+    static void endedOnAhead(Drive d, String type, String id, long member, long role) {
+        Instant now = Instant.now();
+        Instant end = (aheadClock.instant().isAfter(now) ? aheadClock.instant() : now).plus(Duration.ofDays(1))
+                .truncatedTo(ChronoUnit.MILLIS);
+        Http.Res res = node.service().put(d.assignment(type, id, member), Map.of("role_id", role,
+                "expires_at", end.toString()));
+        assertThat(res.status()).as("%s", res).isIn(200, 201);
+        aheadClock.advance(Duration.between(aheadClock.instant(), end.plusSeconds(1)));
+    }
+
+    /**
+     * owner's Deleter on the drive has ended, its row not yet removed by the expiry job: it decides no more, owner's
+     * company role (no doc.delete) decides on legal. So mgr, lacking doc.delete, may give owner a Viewer on legal,
+     * preview it, remove it again and take legal out of the drive: from now on none of these changes what decides but
+     * by doc.view. Before, the ended Deleter was judged as deciding until its end, and each was refused as taking away
+     * or handing back its doc.delete.
+     */
+    @Test
+    void anAncestorsRoleEndedButStillStored_decidesNoMore_soWritesChangingNothingFromNowAreAllowed() {
+        Drive d = drive();
+        long owner = fx.member(d.org(), "owner", d.managerRole());
+        long viewer = fx.role(d.org(), "Viewer", List.of("doc.view"));
+        endedOnAhead(d, "drive", "team", owner, d.deleter());
+        Http mgrKey = new Fixtures(ahead).keyFor(d.org(), d.mgr());
+
+        Map<String, Object> preview = Map.of("assignment", Map.of("resource", Map.of("type", "folder", "id", "legal"),
+                "member_id", owner, "role_id", viewer));
+        Http.Res rehearsed = mgrKey.post(d.org().path() + "/preview", preview);
+        assertThat(rehearsed.status()).as("%s", rehearsed).isEqualTo(200);
+        Http.Res given = mgrKey.put(d.assignment("folder", "legal", owner), Map.of("role_id", viewer));
+        assertThat(given.status()).as("%s", given).isIn(200, 201);
+        Http.Res removed = mgrKey.delete(d.assignment("folder", "legal", owner));
+        assertThat(removed.status()).as("%s", removed).isEqualTo(204);
+        Http.Res moved = mgrKey.put(d.org().path() + "/resources/folder/legal", Map.of());
+        assertThat(moved.status()).as("%s", moved).isEqualTo(200);
+        assertThat(parentOf(d, "folder", "legal")).isNull();
+    }
+
+    /**
+     * Where a role still decides, the write is still judged: keeper's Deleter on legal has ended (still stored), so
+     * its Deleter on the drive decides there again. mgr may not give keeper a Viewer on the contract (taking
+     * doc.delete away), nor remove keeper's empty role there (handing it back), nor take legal out of the drive —
+     * whose refusal names no end of keeper's own role on legal: that end has passed.
+     */
+    @Test
+    void anAncestorsRoleEndedButStillStored_aRoleStillDecidingAboveIt_isJudged() {
+        Drive d = drive();
+        long keeper = fx.member(d.org(), "keeper", d.managerRole());
+        long viewer = fx.role(d.org(), "Viewer", List.of("doc.view"));
+        give(d, "drive", "team", keeper, d.deleter());
+        endedOnAhead(d, "folder", "legal", keeper, d.deleter());
+        Http mgrKey = new Fixtures(ahead).keyFor(d.org(), d.mgr());
+
+        Http.Res given = mgrKey.put(d.assignment("doc", "contract", keeper), Map.of("role_id", viewer));
+        refused(given);
+        assertThat(given.get("detail").stringValue()).contains("member " + keeper + " would lose [doc.delete]");
+        give(d, "doc", "contract", keeper, d.empty());
+        Http.Res removed = mgrKey.delete(d.assignment("doc", "contract", keeper));
+        refused(removed);
+        assertThat(removed.get("detail").stringValue()).contains("member " + keeper + " would gain [doc.delete]");
+        Http.Res moved = mgrKey.put(d.org().path() + "/resources/folder/legal", Map.of());
+        refused(moved);
+        assertThat(moved.get("detail").stringValue())
+                .contains("member " + keeper + " would lose [doc.delete] on folder legal")
+                .doesNotContain("after its own role there ends");
+        assertThat(parentOf(d, "folder", "legal")).isEqualTo("team");
     }
 }
