@@ -5,7 +5,6 @@ import dev.gatehouse.changelog.ChangeFeed;
 import dev.gatehouse.changelog.ChangeLogStore;
 import dev.gatehouse.changelog.ChangeRecord;
 import dev.gatehouse.changelog.PendingChange;
-import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.limit.Limits;
 import java.time.Instant;
@@ -99,7 +98,11 @@ import org.slf4j.LoggerFactory;
  * caches 64 subtransaction ids per session, and a transaction with more slows every snapshot on the server. A failure
  * of the statement locking the batch's organizations (a lock timeout, a lost connection) is the whole batch's. When
  * the commit fails, every request of the batch gets that failure — refused ones too, since what refused them may
- * not have committed.
+ * not have committed. When a rollback fails — to a request's savepoint, or of the whole transaction — the connection
+ * is lost (a node that paused past the database's {@code idle_in_transaction_session_timeout} finds its session
+ * ended, and the pool closes it): nothing can commit, and every request gets the failure that made the rollback
+ * necessary when that is a 503 ({@code retry}, {@code database_unavailable}), never the rollback's own
+ * ({@link #undo}).
  *
  * <p><b>Thread-safety.</b> {@link #write} may be called from any thread but a lane's (the {@link Store} runs
  * a write made from inside a lane's work in a transaction of its own); each lane owns its batch. The queue, the
@@ -428,9 +431,9 @@ final class GroupCommit implements AutoCloseable {
                         if (request.run(handle, limits, clock, first ? locked : null)) {
                             succeeded.add(request);
                         } else if (savepoints) {
-                            handle.rollbackToSavepoint(SAVEPOINT);
+                            undo(() -> handle.rollbackToSavepoint(SAVEPOINT), request.failure);
                         } else {
-                            handle.rollback();
+                            undo(handle::rollback, request.failure);
                             request.refuse();
                             return;
                         }
@@ -450,28 +453,17 @@ final class GroupCommit implements AutoCloseable {
                 handle.commit();
                 turn.handOn();
             } catch (RuntimeException | Error e) {
-                if (handle.isInTransaction()) {
-                    try {
+                try {
+                    if (handle.isInTransaction()) {
                         handle.rollback();
-                    } catch (RuntimeException rollback) {
-                        e.addSuppressed(rollback);
                     }
+                } catch (RuntimeException rollback) {
+                    e.addSuppressed(rollback); // the connection is lost: what failed first says why
                 }
                 throw e;
             }
         } catch (RuntimeException | Error e) {
             Throwable failure = e instanceof JdbiException j ? store.failure(j, committing) : e;
-            if (!(failure instanceof GatehouseException)) {
-                // e.g. the rollback on a connection one of the requests found lost, which the pool then closed
-                // (its "Connection is closed" carries no SQL state): that loss is the batch's failure
-                for (Request<?> request : batch) {
-                    if (request.failure instanceof UnavailableException lost
-                            && "database_unavailable".equals(lost.code())) {
-                        failure = lost;
-                        break;
-                    }
-                }
-            }
             for (Request<?> request : batch) {
                 request.fail(failure);
             }
@@ -552,7 +544,7 @@ final class GroupCommit implements AutoCloseable {
                 request.settle();
             }
         } catch (RuntimeException | Error e) {
-            handle.rollbackToSavepoint(SAVEPOINT);
+            undo(() -> handle.rollbackToSavepoint(SAVEPOINT), e);
             run.forEach(Request::reset);
             LOG.warn("a joint run of {} writes failed; its writes run one by one", run.size(), e);
             return false;
@@ -564,6 +556,30 @@ final class GroupCommit implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Rolls back, with {@code rollback}, what a write or a joint run did before it failed with {@code failure}. When
+     * the rollback fails too, the connection is lost: {@code failure} ended the session (the database ended a
+     * transaction that sat idle longer than its {@code idle_in_transaction_session_timeout} while this node paused, or
+     * the connection broke), the pool closed the connection, and the rollback met its "Connection is closed", which
+     * carries no SQL state and says nothing of why. The batch then fails as a whole, before its commit, with
+     * {@code failure} (translated) when that is a 503, and with the rollback's failure otherwise.
+     */
+    private static void undo(Runnable rollback, Throwable failure) {
+        try {
+            rollback.run();
+        } catch (RuntimeException lost) {
+            Throwable own = failure instanceof JdbiException j ? Store.translate(j) : failure;
+            if (own instanceof UnavailableException unavailable) {
+                unavailable.addSuppressed(lost);
+                throw unavailable;
+            }
+            if (failure != null) {
+                lost.addSuppressed(failure);
+            }
+            throw lost;
+        }
     }
 
     /** The joint run of requests entered with one joint (all of them offer the same one, so their types agree). */

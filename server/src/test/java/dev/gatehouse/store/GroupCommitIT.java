@@ -5,10 +5,12 @@ import dev.gatehouse.changelog.Actor;
 import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
+import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleInput;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
+import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.OrgRowLock;
 import dev.gatehouse.testing.Scrape;
 import dev.gatehouse.testing.TestDatabase;
@@ -21,11 +23,13 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.SqlStatements;
@@ -59,7 +63,15 @@ class GroupCommitIT {
         node = TestNode.startOn(TestDatabase.freshDatabaseUrl(), UnaryOperator.identity(), clock);
         fx = new Fixtures(node);
         db = TestDatabase.jdbi(node.databaseUrl());
-        db.useHandle(h -> h.execute("CREATE TABLE test_marks (org_id bigint NOT NULL, mark text NOT NULL)"));
+        db.useHandle(h -> {
+            h.execute("CREATE TABLE test_marks (org_id bigint NOT NULL, mark text NOT NULL)");
+            // a mark that ends its own session when its transaction commits
+            h.execute("CREATE FUNCTION test_end_session() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$");
+            h.execute("CREATE CONSTRAINT TRIGGER test_end_session AFTER INSERT ON test_marks DEFERRABLE INITIALLY "
+                    + "DEFERRED FOR EACH ROW WHEN (NEW.mark = 'end the session at commit') "
+                    + "EXECUTE FUNCTION test_end_session()");
+        });
         store = node.node().core().store();
     }
 
@@ -333,6 +345,116 @@ class GroupCommitIT {
         assertGapless();
     }
 
+    /**
+     * A node that pauses inside a batch's transaction (a long GC pause, SIGSTOP, a frozen VM) for longer than the
+     * database's {@code idle_in_transaction_session_timeout} (deployment.md advises it) finds its session ended, and
+     * the pool closes the connection, so rolling the paused write back to its savepoint fails too ("Connection is
+     * closed"): every write of the batch answers the retryable 503 {@code retry} — nothing could have committed —
+     * none a 500, and nothing is written.
+     */
+    @Test
+    void aBatchThatPausedPastTheIdleTimeout_answersEveryWriteWithARetryable503_andWritesNothing() {
+        Fixtures.Org first = fx.org("rooms");
+        Fixtures.Org second = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        CompletableFuture<Http.Res> before;
+        CompletableFuture<Written<Integer>> paused;
+        CompletableFuture<Http.Res> after;
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            before = queue(() -> first.admin().post(first.path() + "/groups", Map.of("name", "Paused before")));
+            paused = queue(() -> store.write(Actor.SYSTEM, first.id(), tx -> {
+                mark(tx, first, "paused");
+                pausePastIdleTimeout(tx.handle());
+                return tx.handle().createQuery("SELECT 1").mapTo(Integer.class).one();
+            }));
+            after = queue(() -> second.admin().post(second.path() + "/groups", Map.of("name", "Paused after")));
+            lock.release();
+        }
+
+        assertRetry(paused);
+        assertRetry(before.join());
+        assertRetry(after.join());
+        assertThat(marks()).as("rows written by the paused write").isZero();
+        assertThat(groupNames(first)).doesNotContain("Paused before");
+        assertThat(groupNames(second)).doesNotContain("Paused after");
+    }
+
+    /** A write alone in its batch (no savepoint: its transaction is rolled back whole) that paused likewise. */
+    @Test
+    void aLoneWriteThatPausedPastTheIdleTimeout_answersARetryable503() {
+        Fixtures.Org org = fx.org("rooms");
+        CompletableFuture<Written<Integer>> paused = CompletableFuture.supplyAsync(() -> store.write(Actor.SYSTEM,
+                org.id(), tx -> {
+                    mark(tx, org, "paused alone");
+                    pausePastIdleTimeout(tx.handle());
+                    return tx.handle().createQuery("SELECT 1").mapTo(Integer.class).one();
+                }));
+
+        assertRetry(paused);
+        assertThat(marks()).isZero();
+        assertThat(org.admin().post(org.path() + "/groups", Map.of("name", "After the pause")).status())
+                .as("the next write, on a new connection").isEqualTo(201);
+    }
+
+    /** A joint run that paused likewise: rolling it back to its savepoint fails, and the batch answers 503s. */
+    @Test
+    void aJointRunThatPausedPastTheIdleTimeout_answersEveryWriteOfItsBatchWithARetryable503() {
+        Fixtures.Org first = fx.org("rooms");
+        Fixtures.Org second = fx.org("rooms");
+        Fixtures.Org third = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        Joint<String, String> pausing = entries -> {
+            Handle handle = entries.get(0).tx().handle();
+            pausePastIdleTimeout(handle);
+            handle.createQuery("SELECT 1").mapTo(Integer.class).one();
+            entries.forEach(entry -> entry.succeed(entry.op()));
+        };
+        CompletableFuture<Written<String>> jointFirst;
+        CompletableFuture<Written<String>> jointSecond;
+        CompletableFuture<Http.Res> other;
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            jointFirst = queue(() -> store.write(Actor.SYSTEM, first.id(), tx -> "alone", pausing, "first"));
+            jointSecond = queue(() -> store.write(Actor.SYSTEM, second.id(), tx -> "alone", pausing, "second"));
+            other = queue(() -> third.admin().post(third.path() + "/groups", Map.of("name", "Beside the run")));
+            lock.release();
+        }
+
+        assertRetry(jointFirst);
+        assertRetry(jointSecond);
+        assertRetry(other.join());
+        assertThat(groupNames(third)).doesNotContain("Beside the run");
+    }
+
+    /**
+     * The session ends while the batch commits (here a deferred trigger ends its own backend; a crash writing the
+     * commit does it too): the pool closes the connection, so the rollback after it fails too; every write of the
+     * batch answers 503 {@code write_outcome_unknown}, none a 500.
+     */
+    @Test
+    void aBatchWhoseSessionEndsWhileItCommits_answersEveryWriteWriteOutcomeUnknown() {
+        Fixtures.Org first = fx.org("rooms");
+        Fixtures.Org second = fx.org("rooms");
+        Fixtures.Org blocked = fx.org("rooms");
+        CompletableFuture<Http.Res> before;
+        CompletableFuture<Written<String>> ending;
+        try (OrgRowLock lock = occupyEveryLane(blocked)) {
+            before = queue(() -> first.admin().post(first.path() + "/groups", Map.of("name", "Committing")));
+            ending = queue(() -> store.write(Actor.SYSTEM, second.id(), tx -> {
+                mark(tx, second, "end the session at commit");
+                return "ends";
+            }));
+            lock.release();
+        }
+
+        Http.Res answer = before.join();
+        assertThat(answer.status()).as("%s", answer).isEqualTo(503);
+        assertThat(answer.get("code").stringValue()).isEqualTo("write_outcome_unknown");
+        assertThatThrownBy(ending::join).cause().isInstanceOf(UnavailableException.class)
+                .extracting(failure -> ((UnavailableException) failure).code()).isEqualTo("write_outcome_unknown");
+        assertThat(marks()).isZero();
+        assertThat(groupNames(first)).doesNotContain("Committing");
+    }
+
     private static OrgRowLock occupyEveryLane(Fixtures.Org blocked) {
         return WriteLanes.occupy(node, blocked.id(), n -> createRole(blocked, "Blocker " + n + " " + System.nanoTime()));
     }
@@ -344,6 +466,35 @@ class GroupCommitIT {
     private static Written<Role> createRole(Fixtures.Org org, String name) {
         return node.node().directory().roles().create(SERVICE, org.id(),
                 new RoleInput(name, null, List.of(), false, null, false));
+    }
+
+    /**
+     * Ends this session's transaction once it sits idle for 100 ms ({@code idle_in_transaction_session_timeout}, for
+     * this transaction alone), then pauses the node's thread far longer, as a frozen node would.
+     */
+    private static void pausePastIdleTimeout(Handle handle) {
+        handle.execute("SET LOCAL idle_in_transaction_session_timeout = '100ms'");
+        try {
+            Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertRetry(CompletableFuture<? extends Written<?>> write) {
+        assertThatThrownBy(write::join).cause().isInstanceOf(UnavailableException.class)
+                .extracting(failure -> ((UnavailableException) failure).code()).isEqualTo("retry");
+    }
+
+    private static void assertRetry(Http.Res answer) {
+        assertThat(answer.status()).as("%s", answer).isEqualTo(503);
+        assertThat(answer.get("code").stringValue()).as("%s", answer).isEqualTo("retry");
+    }
+
+    private static List<String> groupNames(Fixtures.Org org) {
+        return db.withHandle(h -> h.createQuery("SELECT name FROM groups WHERE org_id = :org").bind("org", org.id())
+                .mapTo(String.class).list());
     }
 
     private static void mark(Tx tx, Fixtures.Org org, String mark) {
