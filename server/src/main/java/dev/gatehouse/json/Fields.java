@@ -364,7 +364,7 @@ public final class Fields {
             return null;
         }
         if (v.size() > maxItems) {
-            error(name, "must have at most " + maxItems + " items, got " + v.size());
+            tooMany(name, v.size(), maxItems);
             return null;
         }
         List<String> out = new ArrayList<>(v.size());
@@ -380,6 +380,15 @@ public final class Fields {
             }
         }
         return bad ? null : out;
+    }
+
+    /**
+     * Names a list sent with more items than it may hold, by its path and with both numbers ({@code "lists 101 items;
+     * saved_view_ids holds at most 100"}), so that the reason alone — all a dialect that keys errors by field shows
+     * beside the key — says which list and by how much.
+     */
+    private void tooMany(String name, int sent, int maxItems) {
+        error(name, "lists " + sent + " items; " + abbreviate(prefix + name) + " holds at most " + maxItems);
     }
 
     /** A nested object, read with the same error collection; null when absent or JSON null. */
@@ -407,8 +416,12 @@ public final class Fields {
             }
             return List.of();
         }
-        if (!v.isArray() || v.size() > maxItems) {
+        if (!v.isArray()) {
             error(name, "must be an array of at most " + maxItems + " objects");
+            return List.of();
+        }
+        if (v.size() > maxItems) {
+            tooMany(name, v.size(), maxItems);
             return List.of();
         }
         List<Fields> out = new ArrayList<>();

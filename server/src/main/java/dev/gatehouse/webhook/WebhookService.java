@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
@@ -213,8 +214,8 @@ public final class WebhookService {
             Instant now = tx.now();
             Webhook changed = new Webhook(id, orgId, moved ? url : current.url(),
                     in.description() == null ? current.description() : in.description(),
-                    in.objectTypes() == null ? current.objectTypes() : in.objectTypes(),
-                    in.actions() == null ? current.actions() : in.actions(), status,
+                    changes(in.objectTypes(), current.objectTypes()) ? in.objectTypes() : current.objectTypes(),
+                    changes(in.actions(), current.actions()) ? in.actions() : current.actions(), status,
                     paused ? PAUSED_BY_API : resumed ? null : current.pausedReason(),
                     paused ? now : resumed ? null : current.pausedAt(), current.version(), current.createdAt(),
                     current.updatedAt(), current.format(), in.options() == null ? current.options() : in.options(),
@@ -385,17 +386,28 @@ public final class WebhookService {
 
     /**
      * A subscription's filters are changed only through the API of its format, which keeps its object types and
-     * actions and its own finer filters ({@link Webhook#options}) in step.
+     * actions and its own finer filters ({@link Webhook#options}) in step. Another API may send them back as they
+     * are, in any order (a client that writes back the subscription it read): that changes nothing, so it is no
+     * refusal; any other value is a 400 naming the field.
      */
     private static void requireOwnFilters(Webhook current, WebhookInput in) {
         if (in.format() != null || current.format().equals(NativeFormat.NAME)) {
             return;
         }
-        String field = in.objectTypes() != null ? "object_types" : in.actions() != null ? "actions" : null;
+        String field = changes(in.objectTypes(), current.objectTypes()) ? "object_types"
+                : changes(in.actions(), current.actions()) ? "actions" : null;
         if (field != null) {
             throw InvalidInputException.field(field, "cannot be changed here: the subscription was made in the \""
                     + current.format() + "\" format, whose own API sets the events it receives");
         }
+    }
+
+    /**
+     * Whether a filter sent ({@code sent}; null: not sent) differs from the {@code current} one as a set: the same
+     * values in another order are the same filter, kept as stored, so sending them back changes nothing.
+     */
+    private static boolean changes(List<String> sent, List<String> current) {
+        return sent != null && !Set.copyOf(sent).equals(Set.copyOf(current));
     }
 
     private static NotFoundException notFound(long orgId, long id) {

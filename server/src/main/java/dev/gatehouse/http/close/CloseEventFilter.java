@@ -1,5 +1,6 @@
 package dev.gatehouse.http.close;
 
+import dev.gatehouse.json.Fields;
 import java.util.Iterator;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
@@ -63,20 +64,20 @@ final class CloseEventFilter {
         for (Iterator<String> it = f.propertyNames().iterator(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                return "a \"" + type + "\" filter has no \"" + name + "\"";
+                return quoted(type) + " filter has no \"" + name + "\"";
             }
         }
         switch (type) {
             case "equals", "not_equals", "contains" -> {
                 JsonNode value = f.get("value");
                 if (value == null || value.isContainer()) {
-                    return "a \"" + type + "\" filter needs a \"value\" that is a string, number, boolean or null";
+                    return quoted(type) + " filter needs a \"value\" that is a string, number, boolean or null";
                 }
             }
             case "and", "or" -> {
                 JsonNode filters = f.get("filters");
                 if (filters == null || !filters.isArray() || filters.isEmpty()) {
-                    return "an \"" + type + "\" filter needs \"filters\": a non-empty list of filters";
+                    return quoted(type) + " filter needs \"filters\": a non-empty list of filters";
                 }
                 for (JsonNode inner : filters) {
                     String p = problem(inner, depth + 1, nodes);
@@ -99,6 +100,15 @@ final class CloseEventFilter {
             }
         }
         return null;
+    }
+
+    /**
+     * A filter type quoted after its article, as a message names it: {@code an "equals"}, {@code a "not_equals"}
+     * ({@link Fields#withArticle}).
+     */
+    private static String quoted(String type) {
+        String article = Fields.withArticle(type);
+        return article.substring(0, article.indexOf(' ')) + " \"" + type + "\"";
     }
 
     /** Whether {@code value} (null: missing) matches {@code filter}, which {@link #problem} accepted. */

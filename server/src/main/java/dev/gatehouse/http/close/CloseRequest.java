@@ -172,22 +172,24 @@ final class CloseRequest {
     }
 
     /**
-     * A parameter that, when given, must have a value: null when absent, else its value without spaces at the ends.
-     * Given empty or blank ({@code ?action=}, {@code ?_order_by=%20}, a {@code _params} list of nulls) is a 400 naming
-     * it, as {@code ?_limit=} is: Close documents no empty value, a client that sends one meant some value, and only a
-     * parameter left out takes its default (a filter left out filters nothing). Every parameter a Close resource
-     * reads is read this way or as a number ({@link #skip}, {@link #limit}, {@link #cappedLimit}).
+     * A parameter that, when given, must have a value: null when absent, else its value without spaces of any kind at
+     * the ends ({@link Fields#stripSpaces}: a no-break space, {@code %C2%A0}, is a space as {@code %20} is). Given
+     * empty or blank ({@code ?action=}, {@code ?_order_by=%20}, {@code ?_limit=%C2%A0}, a {@code _params} list of
+     * nulls) is a 400 naming it, as {@code ?_limit=} is: Close documents no empty value, a client that sends one meant
+     * some value, and only a parameter left out takes its default (a filter left out filters nothing). Every parameter
+     * a Close resource reads is read this way, also as a number ({@link #skip}, {@link #limit}, {@link #cappedLimit}).
      */
     String nonBlankParam(String name) {
         String raw = param(name);
         if (raw == null) {
             return null;
         }
-        if (raw.isBlank()) {
+        String value = Fields.stripSpaces(raw);
+        if (value.isEmpty()) {
             throw new InvalidInputException("invalid_input", name + " was given without a value; leave it out to "
                     + "use its default", Map.of(name, CloseFields.NOT_BLANK));
         }
-        return raw.strip();
+        return value;
     }
 
     /** A POST with {@code x-http-method-override: GET} (the edge lets no other value reach a route). */
@@ -307,13 +309,14 @@ final class CloseRequest {
     }
 
     /**
-     * The value of a numeric parameter, read one way for every parameter: ASCII digits, spaces around them allowed;
-     * leading zeros count for nothing ({@code 0005} is 5, however many zeros lead); {@link Long#MAX_VALUE} for a
-     * value beyond what a long holds (beyond every bound), and -1 for anything else — a sign, a decimal point,
-     * another script's digits ({@link Integer#parseInt} reads {@code "+5"} and {@code "٥"} as 5).
+     * The value of a numeric parameter, read one way for every parameter: ASCII digits, spaces of any kind around
+     * them allowed ({@link Fields#stripSpaces}); leading zeros count for nothing ({@code 0005} is 5, however many
+     * zeros lead); {@link Long#MAX_VALUE} for a value beyond what a long holds (beyond every bound), and -1 for
+     * anything else — a sign, a decimal point, another script's digits ({@link Integer#parseInt} reads {@code "+5"}
+     * and {@code "٥"} as 5).
      */
     private static long digits(String raw) {
-        String stripped = raw.strip();
+        String stripped = Fields.stripSpaces(raw);
         if (stripped.isEmpty() || !stripped.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return -1;
         }
@@ -338,8 +341,9 @@ final class CloseRequest {
         if (raw != null) {
             names = new LinkedHashSet<>();
             for (String part : raw.split(",")) {
-                if (!part.isBlank()) {
-                    names.add(part.strip());
+                String field = Fields.stripSpaces(part);
+                if (!field.isEmpty()) {
+                    names.add(field);
                 }
             }
             if (names.isEmpty()) {

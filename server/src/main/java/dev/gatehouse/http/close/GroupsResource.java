@@ -1,5 +1,6 @@
 package dev.gatehouse.http.close;
 
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.group.Group;
 import dev.gatehouse.group.GroupHeader;
@@ -86,7 +87,11 @@ final class GroupsResource {
         CloseReply.noContent(req);
     }
 
-    /** {@code {"user_id"}} → 201 {@code {"user_id"}}, also when the user already was a member. */
+    /**
+     * {@code {"user_id"}} → 201 {@code {"user_id"}}, also when the user already was a member. Only a user of the
+     * organization — an active member, whom {@code /user/} lists — may be added: a deactivated or invited member is
+     * a 400 on {@code user_id} naming it and its status, and the group is left as it was.
+     */
     private void addMember(CloseRequest req) {
         long id = groupId(req);
         Fields f = req.fields();
@@ -98,13 +103,21 @@ final class GroupsResource {
         String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
         f.check();
         Member member = user(req, userId);
+        if (!member.active()) {
+            throw InvalidInputException.field("user_id", "User \"" + Fields.abbreviate(userId) + "\" is not an active "
+                    + "user of this organization (its membership is " + member.status() + "); only active users can be "
+                    + "added to a group.");
+        }
         inGroup(req, () -> groups.addMember(req.caller(), req.orgId(), id, MemberRef.id(member.id())));
         ObjectNode body = Json.object();
         body.put("user_id", member.userId());
         CloseReply.object(req, 201, body);
     }
 
-    /** 204, also when the user was not a member. */
+    /**
+     * 204, also when the user was not a member. A deactivated member may still be removed: deactivating a member
+     * leaves it in its groups, and this is how a group is rid of it.
+     */
     private void removeMember(CloseRequest req) {
         long id = groupId(req);
         Member member = user(req, req.path("user_id"));

@@ -100,7 +100,9 @@ final class MembershipsResource {
      * {@code {"_params": {"id__in": "memb_A,memb_B"}, "role_id": …}}: one transaction, all or nothing. The ids come
      * from the body's {@code _params} alone; an {@code id__in} in the query string is not read, so the memberships
      * changed are always the ones the body names. Each id is taken verbatim, as in a path: one with a space at an end
-     * ({@code "a, b"}'s second) names no membership; blank items hold no id and are skipped. At most
+     * ({@code "a, b"}'s second) names no membership; blank items (spaces of any kind) hold no id and are skipped, and
+     * {@code id__in} holding none ({@code ""}, null, {@code [null]}, {@code ","}) is a 400 "This field may not be
+     * blank." as every parameter given without a value is ({@link CloseRequest#nonBlankParam}). At most
      * {@value #MAX_BULK} ids as listed (a repeat counts, so the limit bounds what is read); an id that names no
      * membership is a 404, as for a single update, and nothing changes. Answers how many distinct memberships were
      * listed.
@@ -120,13 +122,15 @@ final class MembershipsResource {
             }
             String raw = req.bodyParam("id__in");
             for (String part : raw == null ? new String[0] : raw.split(",")) {
-                if (!part.isBlank()) {
+                if (!Fields.stripSpaces(part).isEmpty()) {
                     refs.add(part);
                 }
             }
-            // "," or " , " names no membership, as "" does: required, not an update of none
-            if (refs.isEmpty()) {
+            // "", null, [null] and "," name no membership: a parameter given without a value, not an update of none
+            if (raw == null) {
                 params.error("id__in", CloseFields.REQUIRED);
+            } else if (refs.isEmpty()) {
+                params.error("id__in", CloseFields.NOT_BLANK);
             } else if (refs.size() > MAX_BULK) {
                 params.error("id__in", "At most " + MAX_BULK + " memberships at once, got " + refs.size() + ".");
             }

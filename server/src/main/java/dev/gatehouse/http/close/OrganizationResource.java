@@ -2,6 +2,7 @@ package dev.gatehouse.http.close;
 
 import dev.gatehouse.closemembership.CloseMembershipService;
 import dev.gatehouse.closemembership.MembershipSettings;
+import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.http.close.CloseApi.Endpoint;
 import dev.gatehouse.http.close.CloseApi.Permission;
@@ -16,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -28,6 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class OrganizationResource {
 
     private static final int PAGE = 1000;
+    /** What {@code _expand} may name: a membership list whose entries then nest their {@code user}. */
+    private static final List<String> EXPANDABLE = List.of("inactive_memberships__user", "memberships__user");
     private static final Set<String> UNSUPPORTED = Set.of("currency", "lead_statuses", "enable_unsubscribe_link",
             "require_unsubscribe_link");
 
@@ -78,16 +82,36 @@ final class OrganizationResource {
     }
 
     /**
-     * The membership lists {@code _expand} asks to show with their users; given without a value, a 400
-     * ({@link CloseRequest#nonBlankParam}), read before a rename so that it refuses one before anything changes.
+     * The membership lists {@code _expand} asks to show with their users, read before a rename so that a refusal
+     * comes before anything changes. Given without a value, or naming no value ({@code _expand=,}), a 400
+     * ({@link CloseRequest#nonBlankParam}); a value other than {@link #EXPANDABLE}'s is a 400 naming it and those:
+     * a misspelt {@code membership__user} would otherwise answer the flat entries as if nothing had been asked.
      */
     private static Set<String> expand(CloseRequest req) {
         Set<String> expand = new HashSet<>();
         String raw = req.nonBlankParam("_expand");
-        if (raw != null) {
-            for (String part : raw.split(",")) {
-                expand.add(part.strip());
+        if (raw == null) {
+            return expand;
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            String value = Fields.stripSpaces(part);
+            if (EXPANDABLE.contains(value)) {
+                expand.add(value);
+            } else if (!value.isEmpty()) {
+                unknown.add(value);
             }
+        }
+        if (!unknown.isEmpty()) {
+            String quoted = unknown.stream().map(v -> "\"" + Fields.abbreviate(v) + "\"")
+                    .collect(Collectors.joining(", "));
+            String allowed = String.join(", ", EXPANDABLE);
+            throw new InvalidInputException("invalid_input", "_expand cannot expand " + quoted + "; it takes "
+                    + allowed, Map.of("_expand", "Unknown value " + quoted + "; must be one of: " + allowed + "."));
+        }
+        if (expand.isEmpty()) {
+            throw new InvalidInputException("invalid_input", "_expand names no value: \"" + Fields.abbreviate(raw)
+                    + "\"", Map.of("_expand", CloseFields.NOT_BLANK));
         }
         return expand;
     }

@@ -19,8 +19,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /me/} and {@code /user/}: members seen as Close users. Gatehouse keeps people per organization, so
- * a user belongs to exactly one organization here (the key's); {@code /user/} lists the organization's
- * active members.
+ * a user belongs to exactly one organization here (the key's), and its users are the organization's active members:
+ * {@code /user/} lists them and {@code /user/{id}/} finds only them, so the list and the single read agree on who
+ * is a user. A deactivated or invited member is no user here (Close's inactive memberships), shown only among the
+ * organization's {@code inactive_memberships}.
  *
  * <p>Thread-safe: no state of its own.
  */
@@ -83,10 +85,12 @@ final class UsersResource {
         CloseReply.list(req, page.stream().limit(limit).map(CloseWire::user).toList(), page.size() > limit);
     }
 
+    /** A user of the organization by user id: an active member, as {@link #list} lists them; any other a 404. */
     private void get(CloseRequest req) {
         String id = req.path("id");
-        Member member = members.find(req.caller(), req.orgId(), MemberRef.userId(id)).orElseThrow(() ->
-                new NotFoundException("user_not_found", "User \"" + Fields.abbreviate(id) + "\" not found."));
+        Member member = members.find(req.caller(), req.orgId(), MemberRef.userId(id)).filter(Member::active)
+                .orElseThrow(() -> new NotFoundException("user_not_found", "User \"" + Fields.abbreviate(id)
+                        + "\" not found."));
         CloseReply.object(req, 200, CloseWire.user(member));
     }
 }

@@ -600,6 +600,36 @@ class CloseConventionsIT {
         assertThat(override.post("/role/", Map.of("_params", Map.of("_limit", 1))).get("data")).hasSize(1);
     }
 
+    /**
+     * A no-break space (U+00A0, {@code %C2%A0}) or another Unicode space is a space as {@code %20} is: a parameter
+     * holding only such spaces is given without a value, a 400 naming it, and spaces of any kind around a value are
+     * no part of it. {@code ?_limit=%C2%A0} was refused as a number out of range, {@code ?action=%C2%A0} answered an
+     * empty page and {@code ?_fields=%C2%A0} an empty object.
+     */
+    @Test
+    void aParameterOfOnlyUnicodeSpaces_isGivenWithoutAValue_asAnAsciiBlankOneIs() {
+        var org = close.org();
+        String organization = "/organization/" + org.closeId() + "/";
+        for (String space : List.of("%C2%A0", "%E2%80%AF", "%E3%80%80", "%20%C2%A0%20")) {
+            Map<String, String> reads = new LinkedHashMap<>();
+            reads.put("/role/?_limit=" + space, "_limit");
+            reads.put("/user/?_skip=" + space, "_skip");
+            reads.put("/event/?_limit=" + space, "_limit");
+            reads.put("/event/?action=" + space, "action");
+            reads.put("/event/?date_updated__gt=" + space, "date_updated__gt");
+            reads.put("/user/?_order_by=" + space, "_order_by");
+            reads.put("/me/?_fields=" + space, "_fields");
+            reads.put("/group/?_fields=" + space + "%2C" + space, "_fields");
+            reads.put(organization + "?_expand=" + space, "_expand");
+            reads.forEach((path, param) -> blank(org.admin().get(path), param));
+        }
+        Http override = org.admin().header(CloseApi.OVERRIDE_HEADER, "GET");
+        blank(override.post("/event/", Map.of("_params", Map.of("object_type", "\u00a0"))), "object_type");
+        assertThat(org.admin().get("/role/?_limit=%C2%A01%C2%A0").get("data")).hasSize(1);
+        assertThat(org.admin().get("/me/?_fields=id,%C2%A0email%C2%A0").json().propertyNames())
+                .containsExactlyInAnyOrder("id", "email");
+    }
+
     /** A {@code _params} value of null is a parameter given without a value, as {@code ""} and {@code [null]} are. */
     @Test
     void aNullParameter_isA400NamingIt_asABlankOneIs() {

@@ -77,6 +77,43 @@ class CloseGroupsIT {
         assertThat(org.admin().delete("/group/" + id + "/member/nobody/").status()).isEqualTo(404);
     }
 
+    /**
+     * Only a user of the organization — an active member, as {@code /user/} lists them — is added to a group: a
+     * deactivated or invited member is a 400 on {@code user_id} naming it and its status, and the group stays as it
+     * was (no member, no version, no event). One deactivated while in the group may still be removed.
+     */
+    @Test
+    void aDeactivatedOrInvitedUser_isNotAdded_a400ThatChangesNothing() {
+        var org = close.org();
+        String id = org.admin().post("/group/", Map.of("name", "Closers")).get("id").stringValue();
+        close.member(org, "rep-gone", "User");
+        close.member(org, "rep-kept", "User");
+        assertThat(org.admin().post("/group/" + id + "/member/", Map.of("user_id", "rep-kept")).status()).isEqualTo(201);
+        node.service().patch(org.path() + "/members/rep-gone", Map.of("status", "deactivated"));
+        node.service().patch(org.path() + "/members/rep-kept", Map.of("status", "deactivated"));
+        Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", "rep-asked", "email",
+                "rep-asked@example.com", "status", "invited", "role_id", close.native_().roleId(org.org(), "User")));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        JsonNode before = node.service().get(org.path() + "/groups").get("items").get(0);
+        int events = org.admin().get("/event/?object_type=group").get("data").size();
+
+        Map<String, String> statuses = Map.of("rep-gone", "deactivated", "rep-kept", "deactivated",
+                "rep-asked", "invited");
+        statuses.forEach((userId, status) -> {
+            Http.Res res = org.admin().post("/group/" + id + "/member/", Map.of("user_id", userId));
+            assertThat(res.status()).as(userId + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").get("user_id").stringValue()).as(userId)
+                    .contains("\"" + userId + "\"", status, "active");
+        });
+        assertThat(org.admin().get("/group/" + id + "/").get("members")).extracting(m -> m.get("user_id").stringValue())
+                .containsExactly("rep-kept");
+        assertThat(node.service().get(org.path() + "/groups").get("items").get(0)).isEqualTo(before);
+        assertThat(org.admin().get("/event/?object_type=group").get("data")).hasSize(events);
+
+        assertThat(org.admin().delete("/group/" + id + "/member/rep-kept/").status()).isEqualTo(204);
+        assertThat(org.admin().get("/group/" + id + "/").get("members")).isEmpty();
+    }
+
     /** A user id is taken verbatim: whitespace at an end is refused, never trimmed into another user's id. */
     @Test
     void addingAMember_byAUserIdWithWhitespaceAtAnEnd_isRefused() {

@@ -3,6 +3,7 @@ package dev.gatehouse.http.close;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.TestNode;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -247,6 +248,28 @@ class CloseRolesIT {
      * no custom field: stored, a member holding the role with {@code require_assignment} saw no lead. Each is a 400
      * naming the field and the character, on a create and on a PUT, and changes nothing.
      */
+    /**
+     * A list longer than its field holds is refused naming the list and both counts, in the reason itself — all a
+     * Close client sees beside the key (it said only "must have at most 100 items").
+     */
+    @Test
+    void aListOverItsBound_isRefusedNamingTheListAndHowManyItemsWereSent() {
+        var org = close.org();
+        Map<String, Object> body = role("Wide", List.of("calling"));
+        body.put("visibility_user_lcf_ids", Collections.nCopies(101, "cf_owner"));
+        body.put("visibility_user_lcf_behavior", "require_assignment");
+        Http.Res res = org.admin().post("/role/", body);
+        assertThat(res.status()).as(res.toString()).isEqualTo(400);
+        assertThat(res.get("field-errors").get("visibility_user_lcf_ids").stringValue())
+                .isEqualTo("lists 101 items; visibility_user_lcf_ids holds at most 100");
+        String membership = org.admin().get("/me/").get("memberships").get(0).get("id").stringValue();
+        Http.Res pinned = org.admin().put("/membership/" + membership + "/pinned_views/",
+                Map.of("saved_view_ids", Collections.nCopies(101, "save_a")));
+        assertThat(pinned.get("field-errors").get("saved_view_ids").stringValue())
+                .isEqualTo("lists 101 items; saved_view_ids holds at most 100");
+        assertThat(org.admin().get("/role/").get("data")).hasSize(4);
+    }
+
     @Test
     void leadVisibility_customFieldIdsWithInvisibleCharacters_areRefused_namingTheCharacter() {
         var org = close.org();

@@ -91,6 +91,59 @@ class CloseUsersIT {
         assertThat(other.admin().get("/user/u-find/").status()).isEqualTo(404);
     }
 
+    /**
+     * The single read and the list agree on who is a user: a deactivated or invited member, which {@code /user/}
+     * leaves out, is a 404 by its id too (it once answered), and is shown among the organization's
+     * {@code inactive_memberships}, with its user when expanded.
+     */
+    @Test
+    void user_ofADeactivatedOrInvitedMember_is404_asTheListLeavesItOut() {
+        var org = close.org();
+        person(org, "u-gone", "Gone", "Away", "User");
+        assertThat(org.admin().get("/user/u-gone/").status()).isEqualTo(200);
+        node.service().patch(org.path() + "/members/u-gone", Map.of("status", "deactivated"));
+        Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", "u-asked", "email",
+                "u-asked@example.com", "status", "invited", "role_id", close.native_().roleId(org.org(), "User")));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+
+        assertThat(org.admin().get("/user/").get("data")).extracting(u -> u.get("id").stringValue())
+                .doesNotContain("u-gone", "u-asked");
+        for (String userId : List.of("u-gone", "u-asked")) {
+            Http.Res res = org.admin().get("/user/" + userId + "/");
+            assertThat(res.status()).as(userId + " " + res).isEqualTo(404);
+            assertThat(res.get("error").stringValue()).contains(userId);
+        }
+        JsonNode inactive = org.admin().get("/organization/" + org.closeId() + "/?_expand=inactive_memberships__user")
+                .get("inactive_memberships");
+        assertThat(inactive).extracting(m -> m.get("user").get("id").stringValue())
+                .containsExactlyInAnyOrder("u-gone", "u-asked");
+    }
+
+    /**
+     * {@code _expand} takes the two membership lists only: another value (a misspelt {@code membership__user}) is a 400
+     * naming it and the allowed ones, on GET and PUT, where it renames nothing; it once answered the flat entries.
+     */
+    @Test
+    void organization_anUnknownExpandValue_isA400NamingItAndTheAllowedOnes() {
+        var org = close.org();
+        String path = "/organization/" + org.closeId() + "/";
+        for (String query : List.of("membership__user", "memberships__user,inactive_memberships__users", "user")) {
+            Http.Res res = org.admin().get(path + "?_expand=" + query);
+            assertThat(res.status()).as(query + " " + res).isEqualTo(400);
+            String reason = res.get("field-errors").get("_expand").stringValue();
+            assertThat(reason).as(query).contains("\"" + query.replace("memberships__user,", "") + "\"",
+                    "memberships__user", "inactive_memberships__user");
+        }
+        Http.Res renamed = org.admin().put(path + "?_expand=membership__user", Map.of("name", "Renamed"));
+        assertThat(renamed.status()).as(renamed.toString()).isEqualTo(400);
+        assertThat(org.admin().get(path).get("name").stringValue()).isNotEqualTo("Renamed");
+        assertThat(org.admin().get(path + "?_expand=%2C").get("field-errors").get("_expand").stringValue())
+                .isEqualTo("This field may not be blank.");
+        Http.Res both = org.admin().get(path + "?_expand=memberships__user,%20inactive_memberships__user,");
+        assertThat(both.status()).as(both.toString()).isEqualTo(200);
+        assertThat(both.get("memberships").get(0).has("user")).isTrue();
+    }
+
     @Test
     void organization_listsActiveAndInactiveMemberships_flatOrExpanded() {
         var org = close.org();

@@ -9,6 +9,7 @@ import dev.gatehouse.webhook.WebhookService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -555,6 +556,72 @@ class CloseWebhooksIT {
         Http.Res notJson = org.admin().raw("POST", "/webhook/", "url=x", "application/x-www-form-urlencoded");
         assertThat(notJson.status()).as(notJson.toString()).isEqualTo(415);
         assertThat(org.admin().get("/webhook/whsub_nonsense/").status()).isEqualTo(404);
+    }
+
+    /**
+     * An {@code extra_filter}'s errors name its filter type with the article the word takes: {@code an "equals"},
+     * {@code an "is_null"}, {@code an "any_array_value"}, {@code an "or"}, but {@code a "contains"} (they said
+     * "a \"equals\"").
+     */
+    @Test
+    void extraFilterErrors_nameTheFilterTypeWithItsArticle() {
+        var org = close.org();
+        Map<String, Map<String, Object>> filters = new LinkedHashMap<>();
+        filters.put("an \"equals\" filter has no \"x\"", Map.of("type", "equals", "value", 1, "x", 1));
+        filters.put("an \"equals\" filter needs a \"value\"", Map.of("type", "equals"));
+        filters.put("an \"is_null\" filter has no \"value\"", Map.of("type", "is_null", "value", 1));
+        filters.put("an \"any_array_value\" filter has no \"value\"", Map.of("type", "any_array_value",
+                "value", 1));
+        filters.put("an \"or\" filter has no \"filter\"", Map.of("type", "or", "filter", Map.of()));
+        filters.put("an \"or\" filter needs \"filters\"", Map.of("type", "or"));
+        filters.put("a \"contains\" filter needs a \"value\"", Map.of("type", "contains"));
+        filters.put("a \"not_equals\" filter has no \"x\"", Map.of("type", "not_equals", "value", 1, "x", 1));
+        filters.forEach((message, filter) -> {
+            Http.Res res = org.admin().post("/webhook/", Map.of("url", "https://hooks.example.com/close", "events",
+                    List.of(entry("group", "created", filter))));
+            assertThat(res.status()).as(res.toString()).isEqualTo(400);
+            assertThat(res.get("field-errors").get("events").stringValue()).as(res.toString()).contains(message);
+        });
+    }
+
+    /**
+     * The native API may write back a Close subscription's {@code object_types} and {@code actions} as it read them,
+     * also in another order, beside a change it may make: a 200 that leaves the filters (and, sent alone, the
+     * subscription's version) as they were. It was a 400, as if they had changed; changing them is still one.
+     */
+    @Test
+    void theNativeApi_sendingACloseSubscriptionsFiltersUnchanged_isA200ThatChangesNothing() {
+        var org = close.org();
+        JsonNode sub = subscribe(org, "https://hooks.example.com/a", List.of(entry("membership", "updated"),
+                entry("group", "created")));
+        JsonNode read = node.service().get(org.path() + "/webhooks").json().get("items").get(0);
+        String nativePath = org.path() + "/webhooks/" + read.get("id").longValue();
+        List<String> types = new ArrayList<>();
+        read.get("object_types").forEach(t -> types.add(t.stringValue()));
+        List<String> reversed = new ArrayList<>(types);
+        Collections.reverse(reversed);
+        assertThat(types).hasSizeGreaterThan(1);
+
+        for (List<String> objectTypes : List.of(types, reversed)) {
+            Http.Res same = node.service().patch(nativePath, Map.of("object_types", objectTypes, "actions",
+                    read.get("actions")));
+            assertThat(same.status()).as(same.toString()).isEqualTo(200);
+            assertThat(same.json().get("version")).isEqualTo(read.get("version"));
+            assertThat(same.json().get("object_types")).isEqualTo(read.get("object_types"));
+        }
+        Http.Res paused = node.service().patch(nativePath, Map.of("object_types", reversed, "actions",
+                read.get("actions"), "status", "paused"));
+        assertThat(paused.status()).as(paused.toString()).isEqualTo(200);
+        assertThat(paused.json().get("status").stringValue()).isEqualTo("paused");
+        assertThat(paused.json().get("object_types")).isEqualTo(read.get("object_types"));
+
+        Http.Res changed = node.service().patch(nativePath, Map.of("object_types", types.subList(0, 1)));
+        assertThat(changed.status()).as(changed.toString()).isEqualTo(400);
+        assertThat(changed.json().get("errors").has("object_types")).as(changed.toString()).isTrue();
+        Http.Res lifted = node.service().patch(nativePath, Map.of("actions", List.of()));
+        assertThat(lifted.status()).as(lifted.toString()).isEqualTo(400);
+        assertThat(org.admin().get("/webhook/" + sub.get("id").stringValue() + "/").get("events"))
+                .isEqualTo(sub.get("events"));
     }
 
     /**
