@@ -76,7 +76,8 @@ final class ApplyCommand implements Callable<Integer> {
                 int left = plan.changes().size() - made - 1;
                 Plan.Change failed = plan.changes().get(made);
                 spec.commandLine().getErr().println(spec.qualifiedName() + ": applied " + made + " of "
-                        + plan.changes().size() + " changes (the plan's first " + made + "); " + failed.action().sign
+                        + Display.counted(plan.changes().size(), "change") + " (the plan's first " + made + "); "
+                        + failed.action().sign
                         + " " + Display.escaped(failed.subject()) + " failed" + (left == 0 ? "" : ", and the " + left + " after it "
                         + "were not made") + ": " + (e instanceof GatehouseException g ? Problems.describe(g)
                         : Display.escaped(e.getMessage())));

@@ -20,6 +20,9 @@ package dev.gatehouse.cli;
  * syllable before them; 1 for any other. Columns padded by it line up where padding by {@code String.length()}
  * (UTF-16 units) did not.
  *
+ * <p>{@link #counted} writes a count with its noun, in the plural unless the count is 1 ({@code 1 line},
+ * {@code 0 lines}), as every summary of a command says how many.
+ *
  * <p>Stateless, thread-safe.
  */
 final class Display {
@@ -68,6 +71,11 @@ final class Display {
             }
         }
         return shown == null ? text : shown.toString();
+    }
+
+    /** {@code count} and {@code noun}, the noun in the plural (an {@code s} added) unless the count is 1. */
+    static String counted(long count, String noun) {
+        return count + " " + (count == 1 ? noun : noun + "s");
     }
 
     private static boolean breaksTheLine(char c) {

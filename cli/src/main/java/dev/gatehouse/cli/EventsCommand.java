@@ -157,8 +157,8 @@ final class EventsCommand implements Callable<Integer> {
                     out.println(json ? Output.LINES.writeValueAsString(event) : Display.escaped(line(event)));
                     if (out.checkError()) {
                         // a PrintWriter swallows the broken pipe: without asking, it would poll for ever
-                        Said.done(spec, "standard output closed after " + printed
-                                + (printed == 1 ? " event" : " events") + "; stopped following");
+                        Said.done(spec, "standard output closed after " + Display.counted(printed, "event")
+                                + "; stopped following");
                         return ExitCodes.ERROR;
                     }
                     after = event.revision();

@@ -83,15 +83,15 @@ final class ExportCommand implements Callable<Integer> {
                         return ExitCodes.ERROR;
                     }
                     bytes += line.length() + 1;
-                    progress.step(lines, 0, lines + " lines, " + (bytes / 1024) + " KiB", lines % PLAIN_EVERY == 0,
-                            false);
+                    progress.step(lines, 0, Display.counted(lines, "line") + ", " + (bytes / 1024) + " KiB",
+                            lines % PLAIN_EVERY == 0, false);
                     watch.waiting();
                 }
             } catch (RuntimeException failed) {
                 if (watch.stalled()) {
                     throw new CliException("the server sent nothing for " + Connection.written(watch.timeout())
-                            + " (--timeout sets how long to wait): the export is incomplete, " + lines
-                            + (lines == 1 ? " line written" : " lines written"), failed);
+                            + " (--timeout sets how long to wait): the export is incomplete, "
+                            + Display.counted(lines, "line") + " written", failed);
                 }
                 throw failed;
             }
@@ -102,12 +102,13 @@ final class ExportCommand implements Callable<Integer> {
             return ExitCodes.ERROR;
         }
         if (!scope.deployment) {
-            progress.finish("organization " + scope.org + ": " + lines + " lines at revision " + revision);
+            progress.finish("organization " + scope.org + ": " + Display.counted(lines, "line") + " at revision "
+                    + revision);
         } else if (organizations == 0) {
             progress.finish("deployment: no organizations to export");
         } else {
-            progress.finish("deployment: " + organizations + (organizations == 1 ? " organization, "
-                    : " organizations, ") + lines + " lines at revision " + revision);
+            progress.finish("deployment: " + Display.counted(organizations, "organization") + ", "
+                    + Display.counted(lines, "line") + " at revision " + revision);
         }
         return ExitCodes.OK;
     }

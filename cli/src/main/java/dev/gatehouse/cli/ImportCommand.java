@@ -75,7 +75,8 @@ final class ImportCommand implements Callable<Integer> {
                 ? countLines(path) : 0;
         // the lines this run committed, without those --from-line skipped (committed_lines counts them: summary)
         Consumer<ImportResult> shown = p -> progress.step(p.committedLines(), total,
-                (p.committedLines() - p.skippedLines()) + " lines committed (" + chunks(p.chunks()) + ", revision "
+                Display.counted(p.committedLines() - p.skippedLines(), "line") + " committed ("
+                        + Display.counted(p.chunks(), "chunk") + ", revision "
                         + p.revision() + ")", true, true);
         try (GatehouseClient gatehouse = connection.open()) {
             Bulk bulk = scope.deployment ? gatehouse.bulk() : gatehouse.org(scope.org).bulk();
@@ -87,9 +88,17 @@ final class ImportCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         } catch (GatehouseException e) {
-            progress.finish(Problems.describe(e));
+            progress.finish(described(e));
             return e.problem().has("line") ? ExitCodes.NO : ExitCodes.ERROR;
         }
+    }
+
+    /**
+     * A failed import's problem as the command shows it: a timeout names the bulk timeout, which bounds the wait for
+     * an import's answer, not {@code --timeout} ({@link Problems#IMPORT_WAIT}).
+     */
+    static String described(GatehouseException e) {
+        return Problems.describe(e, Problems.IMPORT_WAIT);
     }
 
     /**
@@ -117,19 +126,16 @@ final class ImportCommand implements Callable<Integer> {
      */
     private String summary(ImportResult result) {
         if (result.chunks() == 0 && result.skippedLines() > 0 && result.skippedLines() >= result.lines()) {
-            return "nothing committed: --from-line " + fromLine + " is past the last line (" + result.lines()
-                    + " lines read, every one skipped)";
+            return "nothing committed: --from-line " + fromLine + " is past the last line ("
+                    + Display.counted(result.lines(), "line") + " read, every one skipped)";
         }
-        String created = scope.deployment ? ", " + result.organizations().size()
-                + (result.organizations().size() == 1 ? " organization" : " organizations") + " created" : "";
+        String created = scope.deployment
+                ? ", " + Display.counted(result.organizations().size(), "organization") + " created" : "";
         String skipped = result.skippedLines() > 0 ? " (lines 1.." + result.skippedLines() + " skipped by --from-line)"
                 : "";
-        return (result.committedLines() - result.skippedLines()) + " of " + result.lines() + " lines committed"
-                + skipped + " in " + chunks(result.chunks()) + ", revision " + result.revision() + created;
-    }
-
-    private static String chunks(long count) {
-        return count + (count == 1 ? " chunk" : " chunks");
+        return (result.committedLines() - result.skippedLines()) + " of " + Display.counted(result.lines(), "line")
+                + " committed" + skipped + " in " + Display.counted(result.chunks(), "chunk") + ", revision "
+                + result.revision() + created;
     }
 
     private static long countLines(Path path) {

@@ -15,8 +15,18 @@ import tools.jackson.databind.JsonNode;
  */
 final class Problems {
 
-    /** The client's code for an answer that did not come within the request timeout ({@code --timeout}). */
+    /** The client's code for an answer that did not come within its timeout. */
     private static final String TIMEOUT = "timeout";
+
+    /** What bounds the wait for an answer of every request but a bulk import's. */
+    static final String REQUEST_WAIT = "--timeout sets how long to wait for each answer";
+
+    /**
+     * What bounds the wait for a bulk import's answer: the client's bulk timeout (an hour), since the answer starts
+     * only once the whole file is sent ({@code --timeout} would cut a large import short); no option changes it.
+     */
+    static final String IMPORT_WAIT = "an import's answer, which starts only once the whole file is sent, is waited "
+            + "for up to the client's bulk timeout, which --timeout does not change";
 
     /**
      * A duration as the client writes it in a timeout's detail ({@code no complete answer within PT1M}, by
@@ -34,8 +44,16 @@ final class Problems {
                 duration -> Matcher.quoteReplacement(Connection.written(Duration.parse(duration.group()))));
     }
 
-    /** {@code 400 invalid_input: detail} and a line per field error ({@code   field: reason}). */
+    /**
+     * {@code 400 invalid_input: detail} and a line per field error ({@code   field: reason}); a timeout says that
+     * {@code --timeout} sets the wait ({@link #REQUEST_WAIT}).
+     */
     static String describe(GatehouseException e) {
+        return describe(e, REQUEST_WAIT);
+    }
+
+    /** {@link #describe(GatehouseException)}, a timeout saying what bounded the wait: {@code waitedBy}. */
+    static String describe(GatehouseException e, String waitedBy) {
         StringBuilder text = new StringBuilder();
         if (e.status() != 0) {
             text.append(e.status()).append(' ');
@@ -44,7 +62,7 @@ final class Problems {
         text.append(Display.escaped(e.code())).append(": ")
                 .append(Display.escaped(timedOut ? asOption(e.detail()) : e.detail()));
         if (timedOut) {
-            text.append(" (the server did not answer in time; --timeout sets how long to wait for each answer)");
+            text.append(" (the server did not answer in time; ").append(waitedBy).append(")");
         }
         JsonNode problem = e.problem();
         if (problem.has("resume_from_line")) {

@@ -178,13 +178,40 @@ class BulkCommandsIT {
         Cli.Run run = Cli.run(node, "import", "--org", String.valueOf(org.id()), "--from-line", "50",
                 file.toString());
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.err()).contains("nothing committed: --from-line 50 is past the last line (1 lines read, "
-                + "every one skipped)").doesNotContain("1 of 1 lines committed");
+        assertThat(run.err()).contains("nothing committed: --from-line 50 is past the last line (1 line read, "
+                + "every one skipped)").doesNotContain("1 of 1 line committed");
         assertThat(node.service().get(org.path() + "/members/a").status()).isEqualTo(404);
 
         Cli.Run whole = Cli.run(node, "import", "--org", String.valueOf(org.id()), file.toString());
         assertThat(whole.exit()).as(whole.toString()).isZero();
-        assertThat(whole.err()).contains("1 of 1 lines committed in 1 chunk, revision");
+        assertThat(whole.err()).contains("1 of 1 line committed in 1 chunk, revision");
+    }
+
+    /**
+     * Every summary counts one in the singular and any other number in the plural: an export of an organization with
+     * nothing in it but its header once said "1 lines at revision".
+     */
+    @Test
+    void summaries_sayOneLine_andTwoLines() throws IOException {
+        long empty = node.service().post("/v1/orgs", Map.of("name", "Empty " + System.nanoTime(), "model", "close"))
+                .json().get("id").longValue();
+        Cli.Run exported = Cli.run(node, "export", "--org", String.valueOf(empty));
+        assertThat(exported.exit()).as(exported.toString()).isZero();
+        assertThat(exported.out().lines()).as(exported.toString()).hasSize(1);
+        assertThat(exported.err()).as(exported.toString()).containsPattern("organization " + empty
+                + ": 1 line at revision \\d+");
+
+        Fixtures.Org org = fx.org("close");
+        Path file = Files.createTempFile(temp, "gatehouse-import", ".ndjson");
+        Files.writeString(file, Json.writeString(Map.of("type", "member", "user_id", "a", "email", "a@example.com",
+                "role", "User")) + "\n" + Json.writeString(Map.of("type", "member", "user_id", "b", "email",
+                "b@example.com", "role", "User")) + "\n");
+        Cli.Run two = Cli.run(node, "import", "--org", String.valueOf(org.id()), file.toString());
+        assertThat(two.exit()).as(two.toString()).isZero();
+        assertThat(two.err()).contains("2 of 2 lines committed in 1 chunk, revision");
+        Cli.Run skipped = Cli.run(node, "import", "--org", String.valueOf(org.id()), "--from-line", "9",
+                file.toString());
+        assertThat(skipped.err()).contains("past the last line (2 lines read, every one skipped)");
     }
 
     @Test
@@ -242,7 +269,7 @@ class BulkCommandsIT {
                 String.valueOf(org.id()));
         assertThat(export.exit()).as(export.toString()).isEqualTo(2);
         assertThat(export.err()).contains("standard output could not be written whole").contains("the export is "
-                + "incomplete").doesNotContain("lines at revision");
+                + "incomplete").doesNotContain("at revision");
 
         Fixtures.Org target = fx.org("close");
         Path file = Files.createTempFile(temp, "gatehouse-import", ".ndjson");

@@ -1,16 +1,23 @@
 package dev.gatehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.gatehouse.client.Bulk;
+import dev.gatehouse.client.GatehouseClient;
+import dev.gatehouse.client.GatehouseException;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -353,6 +360,19 @@ class CliCommandsIT {
             assertThat(export.err()).as(export.toString()).contains("the server sent nothing for 300ms",
                     "--timeout", "the export is incomplete, 0 lines written");
             assertThat(export.out()).isEmpty();
+            // an import's answer starts only once its whole file is sent: the client's bulk timeout bounds the wait,
+            // not --timeout, and the hint says so. That timeout is an hour in the command; the same call from a
+            // client whose bulk timeout is short times out as the command's would
+            try (GatehouseClient client = GatehouseClient.builder().url(hung.get("GATEHOUSE_URL"))
+                    .key(TestNode.SERVICE_KEY).bulkTimeout(Duration.ofMillis(300)).build()) {
+                Throwable timedOut = catchThrowable(() -> client.org(1).bulk().importFrom(
+                        new ByteArrayInputStream("{}\n".getBytes(StandardCharsets.UTF_8)),
+                        new Bulk.ImportOptions(null, null, null), progress -> { }));
+                assertThat(timedOut).isInstanceOf(GatehouseException.class);
+                assertThat(ImportCommand.described((GatehouseException) timedOut))
+                        .contains("timeout: POST /v1/orgs/1/import: no complete answer within 300ms", "bulk timeout")
+                        .doesNotContain("--timeout sets");
+            }
             for (String refused : List.of("0", "soon", "10x", "25h")) {
                 Cli.Run bad = Cli.run(hung, System.in, "orgs", "list", "--timeout", refused);
                 assertThat(bad.exit()).as(refused + ": " + bad).isEqualTo(2);

@@ -24,6 +24,13 @@ class DisplayTest {
     }
 
     @Test
+    void counted_isSingularForOne_andPluralForAnyOtherCount() {
+        assertThat(Display.counted(1, "line")).isEqualTo("1 line");
+        assertThat(Display.counted(0, "line")).isEqualTo("0 lines");
+        assertThat(Display.counted(2, "organization")).isEqualTo("2 organizations");
+    }
+
+    @Test
     void width_countsWideAsTwo_andCombiningAsNone() {
         assertThat(Display.width("Agent")).isEqualTo(5);
         assertThat(Display.width("営業部")).isEqualTo(6);

@@ -1,6 +1,7 @@
 package dev.gatehouse.http;
 
 import dev.gatehouse.error.ForbiddenException;
+import dev.gatehouse.error.InvalidInputException;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.util.Locale;
@@ -19,23 +20,45 @@ import java.util.Set;
  * {@code Sec-Fetch-Site} is {@code cross-site} or {@code same-site} is refused (403 {@code cross_site_request});
  * without that header (older browsers), one whose {@code Origin} names another host than the request's
  * {@code Host}, or is {@code null} (a sandboxed or local page), is refused the same way. API clients send neither
- * header and are not affected; the console runs on the server's own origin. Stateless.
+ * header and are not affected; the console runs on the server's own origin.
+ *
+ * <p>A {@code Sec-Fetch-Site} that is not one of the four values the Fetch standard defines ({@code cross-site},
+ * {@code same-origin}, {@code same-site}, {@code none}, in any case) is 400 {@code bad_request} on every method, in
+ * the dialect's shape, before the route runs. A browser sends exactly one of them; a value holding a comma is two
+ * header lines a proxy merged into one ({@code same-origin, cross-site}), which RFC 9110 makes the same request as
+ * the two lines, and two lines are already a 400 ({@code http/edge/SingleHeaders}): the merged line is answered
+ * alike. Neither is taken as {@code cross-site}: a 403 {@code cross_site_request} would tell an API client behind
+ * such a proxy that a browser sent its write, where the header is what is wrong; and neither is passed over for the
+ * {@code Origin}, which a merged value would otherwise let through unjudged. Stateless.
  */
 final class CrossSite {
 
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
+    /** The values of {@code Sec-Fetch-Site} the Fetch standard defines, as {@link #check} compares them. */
+    private static final Set<String> SITES = Set.of("cross-site", "same-origin", "same-site", "none");
+
     private CrossSite() {
     }
 
-    /** 403 {@code cross_site_request} for a write a browser sent from another site. */
+    /**
+     * 403 {@code cross_site_request} for a write a browser sent from another site; 400 {@code bad_request} for a
+     * {@code Sec-Fetch-Site} of any method that is not one defined value.
+     */
     static void check(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        String value = site == null ? null : site.strip().toLowerCase(Locale.ROOT);
+        if (value != null && !SITES.contains(value)) {
+            throw new InvalidInputException("bad_request", value.indexOf(',') >= 0
+                    ? "Sec-Fetch-Site carries more than one value (\"" + HeaderValues.shown(site.strip())
+                            + "\"), as two headers merged into one; send one"
+                    : "Sec-Fetch-Site must be one of cross-site, same-origin, same-site, none, got \""
+                            + HeaderValues.shown(site.strip()) + "\"");
+        }
         if (SAFE.contains(ctx.method().name())) {
             return;
         }
-        String site = ctx.header("Sec-Fetch-Site");
-        if (site != null) {
-            String value = site.strip().toLowerCase(Locale.ROOT);
+        if (value != null) {
             if (value.equals("cross-site") || value.equals("same-site")) {
                 throw refused("Sec-Fetch-Site: " + value);
             }

@@ -80,6 +80,49 @@ class CrossSiteIT {
         assertThat(node.revision()).as("nothing written").isEqualTo(revision);
     }
 
+    /**
+     * A {@code Sec-Fetch-Site} holding two values — two header lines a proxy merged into one, in either order — or a
+     * value the Fetch standard does not define is 400 in every dialect's shape and changes nothing: never taken as
+     * {@code same-origin}, nor passed over for another site's {@code Origin} beside it; on a read too, as two lines
+     * are.
+     */
+    @Test
+    void aMergedOrUndefinedSecFetchSite_isRefused_inEveryDialect_andChangesNothing() {
+        Fixtures.Org rooms = fx.org("rooms");
+        Fixtures.Org close = fx.org("close");
+        String group = node.as(close.adminKey()).post("/api/v1/group/", Map.of("name", "Kept")).get("id").asString();
+        long revision = node.revision();
+        for (String site : List.of("cross-site, same-origin", "same-origin, cross-site", "same-origin,same-origin",
+                "same-origin;x", "cross-origin", "")) {
+            Http native_ = remembered(rooms.adminKey()).header("Sec-Fetch-Site", site)
+                    .header("Origin", "https://attacker.example");
+            Http.Res minted = native_.raw("POST", rooms.path() + "/members/" + rooms.adminId() + "/keys", "", null);
+            assertThat(minted.status()).as("native, %s: %s", site, minted).isEqualTo(400);
+            assertThat(minted.get("code").stringValue()).isEqualTo("bad_request");
+            assertThat(minted.get("detail").stringValue()).contains("Sec-Fetch-Site");
+            Http.Res read = native_.get(rooms.path() + "/roles");
+            assertThat(read.status()).as("native read, %s: %s", site, read).isEqualTo(400);
+            Http.Res unlocked = remembered(rooms.adminKey()).header("Sec-Fetch-Site", site)
+                    .header("Origin", "https://attacker.example").raw("POST", "/restapi/v2/accounts/"
+                            + rooms.accountId() + "/users/" + rooms.adminId() + "/unlock", "", null);
+            assertThat(unlocked.status()).as("rooms, %s: %s", site, unlocked).isEqualTo(400);
+            assertThat(unlocked.get("errorCode")).as("Rooms' shape").isNotNull();
+            Http.Res deleted = remembered(close.adminKey()).header("Sec-Fetch-Site", site)
+                    .header("Origin", "https://attacker.example").raw("DELETE", "/api/v1/group/" + group + "/", null,
+                            null);
+            assertThat(deleted.status()).as("close, %s: %s", site, deleted).isEqualTo(400);
+            assertThat(deleted.json().has("field-errors")).as("Close's shape: %s", deleted).isTrue();
+            assertThat(deleted.json().get("errors").toString()).contains("Sec-Fetch-Site");
+        }
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+        String own = node.baseUrl().replaceFirst("/+$", "");
+        for (String site : List.of("same-origin", " Same-Origin ", "none")) {
+            Http.Res minted = remembered(rooms.adminKey()).header("Sec-Fetch-Site", site).header("Origin", own)
+                    .raw("POST", rooms.path() + "/members/" + rooms.adminId() + "/keys", "", null);
+            assertThat(minted.status()).as("%s: %s", site, minted).isEqualTo(201);
+        }
+    }
+
     @Test
     void theSameWrites_fromTheServersOwnOriginOrAnApiClient_goThrough_andReadsAreAnsweredFromAnywhere() {
         Fixtures.Org org = fx.org("rooms");
