@@ -380,6 +380,21 @@ public final class AssignmentService {
     }
 
     /**
+     * Takes {@code held}, a member's role on a resource read in this transaction, away inside a running transaction
+     * whose model gates ({@link AssignmentRules#requireMayUnassign}) the calling service has applied, judged by the
+     * rules of every removal: the caller may take the role away ({@link #requireMayTakeAway}), and what the removal
+     * changes in the role deciding there ({@link DecidingRoleChange}). For a dialect's own moves of a member's roles
+     * (a Rooms v5 Manager's reach, narrowed by {@code remove_from_office} and the like).
+     */
+    public void takeAway(Tx tx, Caller caller, PermissionModel model, Assignment held) {
+        String what = removing(held.resourceType(), held.resourceId());
+        requireMayTakeAway(tx.handle(), caller, model, held, what);
+        deciding.judge(tx, caller, model, held, null, what);
+        assignments.delete(tx.handle(), held);
+        record(tx, List.of(held));
+    }
+
+    /**
      * 403 {@code privilege_escalation} unless {@code caller} may take {@code held} away — remove it, or replace it
      * with another role: it must hold every permission the role grants ({@link Access#requireMayTakeAway}, read as
      * handing a role out reads them; the refusal names them only to a caller that may read the role,

@@ -39,12 +39,12 @@ import static dev.gatehouse.store.SqlTime.instant;
  * the permissions the deciding role after has and the one before lacks — the caller must hold each of them, its own
  * roles on resources not counting, as for handing a role out; a member taking away its own role is exempt only when
  * it gains nothing — and as taking away the permissions the deciding role before has and the one after lacks — the
- * caller must hold them, and where a role held above the resource decided before (on an ancestor, or the company
- * role), act on the member at all ({@link Access#requireNotAbove}): overriding what was given above the resource
- * demotes the member there, which only a caller holding all the member holds may do (a v5 Manager's flags count
- * wherever it manages a room, through its role on an office, a region or the company, so an office's Manager may not
- * override, in a room, the role of a region's Manager holding a flag it lacks); a member's own loss and service keys
- * are exempt.
+ * caller must hold them, and act on the member at all ({@link Access#requireNotAbove}): taking away what decides for
+ * the member there — its own role on the resource, a role given above it (on an ancestor), or its company role —
+ * demotes the member there, which only a caller holding all the member holds may do, whichever role decided (a v5
+ * Manager's flags count wherever it manages a room, through its role on an office, a region or the company, so an
+ * office's Manager may not give, in a room, a lesser role to a region's Manager holding a flag it lacks, whether that
+ * replaces its room role or overrides its region's); a member's own loss and service keys are exempt.
  *
  * <p>A descendant holding a role of its own is untouched by the write; every other descendant decides through this
  * resource, so as this resource does, and judging the resource covers the whole subtree — except where the company
@@ -222,7 +222,7 @@ final class DecidingRoleChange {
     private static List<Timed> timeline(List<Row> chain, Company company, PermissionModel model, String type) {
         List<Timed> timeline = new ArrayList<>();
         for (Row link : chain) {
-            timeline.add(new Timed(Decider.ofAncestor(link.permissions), link.expiresAt));
+            timeline.add(new Timed(Decider.of(link.permissions), link.expiresAt));
             if (link.expiresAt == null) {
                 return timeline;
             }
@@ -310,8 +310,7 @@ final class DecidingRoleChange {
     /**
      * 403 {@code privilege_escalation} unless {@code caller} may make the change {@code judged} holds for member
      * {@code memberId} on a resource and the resources deciding through it: hold every permission it gains, and,
-     * unless the caller is the member, every one it loses, and act on the member where a role held above the resource
-     * (on an ancestor, or its company role) decided.
+     * unless the caller is the member, every one it loses, and act on the member where it loses any.
      * {@code ownEnd}: the end of the member's own role on the resource when the change counts only after it (a move;
      * that role kept with its end lifted or moved later),
      * named in the refusal; else null.
@@ -337,7 +336,7 @@ final class DecidingRoleChange {
                     + "resources beneath it that decide through it" + after + ", which member " + caller.memberId()
                     + " does not hold; only a member holding all of it, or a service key, may take it away");
         }
-        if (judged.aboveLoses) {
+        if (!judged.losses.isEmpty()) {
             access.requireNotAbove(h, caller, model, memberId, what);
         }
     }
@@ -353,8 +352,6 @@ final class DecidingRoleChange {
         final Set<String> applicable;
         final Set<String> gains = new LinkedHashSet<>();
         final Set<String> losses = new LinkedHashSet<>();
-        /** Whether a role held above the resource (on an ancestor, or the company role) decided and loses. */
-        boolean aboveLoses;
 
         Judged(PermissionModel model, String type) {
             Set<String> applicable = new HashSet<>();
@@ -365,34 +362,22 @@ final class DecidingRoleChange {
         /** Adds what {@code after} deciding at some moment in place of {@code before} gives and takes away. */
         void add(Decider before, Decider after) {
             after.most.stream().filter(p -> !before.least.contains(p) && applicable.contains(p)).forEach(gains::add);
-            for (String p : before.most) {
-                if (!after.least.contains(p) && applicable.contains(p)) {
-                    losses.add(p);
-                    aboveLoses |= before.above;
-                }
-            }
+            before.most.stream().filter(p -> !after.least.contains(p) && applicable.contains(p)).forEach(losses::add);
         }
     }
 
     /**
      * A role that may decide on the resource and the resources deciding through it: {@code most}, the permissions it
      * grants on some of them; {@code least}, those it grants on all of them ({@code company}: it is the company role,
-     * which counts only on the types inheriting it; {@code above}: it is held above the resource, on an ancestor, or
-     * it is the company role).
+     * which counts only on the types inheriting it).
      */
-    private record Decider(Set<String> most, Set<String> least, boolean company, boolean above) {
-        static final Decider NOTHING = new Decider(Set.of(), Set.of(), false, false);
+    private record Decider(Set<String> most, Set<String> least, boolean company) {
+        static final Decider NOTHING = new Decider(Set.of(), Set.of(), false);
 
-        /** A role held on the resource itself. */
+        /** A role held on the resource itself or on an ancestor of it. */
         static Decider of(List<String> permissions) {
             Set<String> all = Set.copyOf(permissions);
-            return new Decider(all, all, false, false);
-        }
-
-        /** A role held on an ancestor of the resource. */
-        static Decider ofAncestor(List<String> permissions) {
-            Set<String> all = Set.copyOf(permissions);
-            return new Decider(all, all, false, true);
+            return new Decider(all, all, false);
         }
     }
 
@@ -407,8 +392,7 @@ final class DecidingRoleChange {
             List<ResourceType> subtree = subtree(model, type);
             boolean somewhere = subtree.stream().anyMatch(ResourceType::inheritsCompanyRole);
             boolean everywhere = subtree.stream().allMatch(ResourceType::inheritsCompanyRole);
-            return new Decider(somewhere ? permissions : Set.of(), everywhere ? permissions : Set.of(), somewhere,
-                    somewhere);
+            return new Decider(somewhere ? permissions : Set.of(), everywhere ? permissions : Set.of(), somewhere);
         }
     }
 
@@ -467,8 +451,8 @@ final class DecidingRoleChange {
                 if (held == null) {
                     continue;
                 }
-                deciding.add(new Timed(held == stored ? Decider.ofAncestor(link.permissions) : ROLE_STORE.find(h,
-                        on.orgId(), held.roleId()).map(Role::permissions).map(Decider::ofAncestor)
+                deciding.add(new Timed(held == stored ? Decider.of(link.permissions) : ROLE_STORE.find(h,
+                        on.orgId(), held.roleId()).map(Role::permissions).map(Decider::of)
                         .orElse(Decider.NOTHING), held.expiresAt()));
                 if (held.expiresAt() == null) {
                     endless = true;

@@ -36,7 +36,9 @@ final class ClassicReach {
 
     /**
      * Moves {@code member}'s reach from what {@code before} (null: a new user) gave it to what {@code after} gives it:
-     * roles on places it no longer reaches are taken away, new ones given. A member key places users — itself
+     * the role it gives on places it no longer reaches is taken away, judged as any removal of a role is
+     * ({@link AssignmentService#takeAway}), and new ones given. Another role held on such a place (given through
+     * {@code /v1}: no part of the profile) stays. A member key places users — itself
      * included — only where it manages itself (the role it holds there or above has every permission of the role
      * given): reach is where a Manager's permissions apply, so an Office-level Manager placing anyone in another
      * office would hand out power there that it has not (403 {@code privilege_escalation}), as assigning the role on
@@ -63,8 +65,11 @@ final class ClassicReach {
         }
         for (Place place : old) {
             if (!now.contains(place)) {
-                assignments.find(tx, orgId, place.type(), place.id(), member.id()).ifPresent(held ->
-                        assignments.remove(tx, orgId, place.type(), place.id(), member));
+                // only the role the profile gives there is its to take away: another one held there was given
+                // through /v1, is no part of the profile, and stays
+                assignments.held(tx, model, orgId, place.type(), place.id(), member.id())
+                        .filter(held -> held.roleId() == role.id())
+                        .ifPresent(held -> assignments.takeAway(tx, caller, model, held));
             }
         }
         for (Place place : now) {

@@ -304,7 +304,7 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
             }
             throw new ForbiddenException("permission_required", "deleting room " + room.id() + " in a v5 company "
                     + "needs an Admin, a manager of the room granted \"" + RoomsPermissions.DELETE_COMPANY_ROOMS
-                    + "\", or the agent owning it; member " + caller.memberId() + " is none of these");
+                    + "\", or the agent owning it; " + noneOfThese(h, caller, key));
         }
         boolean ownedGranted = roomGrants(h, caller, room, RoomsPermissions.DELETE_OWNED_ROOMS);
         if (owner && ownedGranted) {
@@ -527,7 +527,25 @@ public final class RoomsRules implements MemberRules, AssignmentRules, RoleChang
         }
         throw new ForbiddenException("permission_required", what + " needs, in a v5 company, the user's inviter, a "
                 + "room owner, or a manager of the room granted \"" + RoomsPermissions.MANAGE_COMPANY_ROOMS
-                + "\"; member " + caller.memberId() + " is none of these");
+                + "\"; " + noneOfThese(h, caller, companyRoleKey(h, caller)));
+    }
+
+    /**
+     * The end of a v5 gate's refusal: that the caller is none of those it names — or, for a member whose company role
+     * ({@code roleKey}) is Admin but which does not hold the Admin role on the company (an Admin added through
+     * {@code /v1}, whose role there is given only by assigning it), that it lacks that role there, and the route that
+     * gives it: its Admin role reaches rooms through the company.
+     */
+    private static String noneOfThese(Handle h, Caller caller, String roleKey) {
+        if (RoomsPermissions.ADMIN_ROLE.equals(roleKey) && AssignmentService.heldOn(h, caller.orgId(),
+                caller.memberId(), List.of(ClassicHierarchy.COMPANY)).stream()
+                .noneMatch(held -> held.roleId() == caller.roleId())) {
+            return "member " + caller.memberId() + " holds the Admin company role, but an Admin acts on rooms through "
+                    + "the Admin role held on the company, which it does not hold (assign it: PUT /v1/orgs/{org}/"
+                    + "resources/" + ClassicHierarchy.COMPANY + "/" + ClassicHierarchy.COMPANY_ID + "/assignments/"
+                    + caller.memberId() + " {\"role_id\": " + caller.roleId() + "})";
+        }
+        return "member " + caller.memberId() + " is none of these";
     }
 
     /**

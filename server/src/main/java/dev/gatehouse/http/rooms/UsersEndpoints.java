@@ -211,7 +211,10 @@ final class UsersEndpoints {
         return level;
     }
 
-    /** ClassicManagerPermissions (required): its 13 booleans, a missing one false; unknown names are ignored. */
+    /**
+     * ClassicManagerPermissions (required): its 13 booleans, a missing one false; unknown names are ignored. A flag
+     * sent with null is not a boolean, and is refused as any other value that is not (null does not say false).
+     */
     private static List<String> flags(Fields f) {
         Fields permissions = f.object("permissions", true);
         if (permissions == null) {
@@ -219,7 +222,9 @@ final class UsersEndpoints {
         }
         List<String> on = new ArrayList<>();
         for (String flag : RoomsPermissions.CLASSIC_MANAGER_FLAGS) {
-            if (Boolean.TRUE.equals(permissions.bool(flag))) {
+            if (permissions.isNull(flag)) {
+                permissions.error(flag, "must be true or false");
+            } else if (Boolean.TRUE.equals(permissions.bool(flag))) {
                 on.add(flag);
             }
         }
