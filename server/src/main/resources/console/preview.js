@@ -151,9 +151,10 @@ function render(result, showAll) {
       `Record visibility changes for ${plural(visibility.count, 'member', 'members')}`,
       visibility.items.length ? [' (', names(visibility), visibility.complete ? ')' : ', …)'] : '', '.') : null,
     h('p', {class: 'muted'}, `As of revision ${result.revision}; nothing has been saved yet.`),
-    // an answer cut at the API's bound (10,000 members listed) would be cut again: it says so instead of offering more
-    result.truncated ? h('p', {class: 'muted'}, 'Members are listed up to the preview\'s bound of 10,000; every count '
-      + 'is exact.')
+    // an answer cut at the API's bounds (10,000 members, 10,000 effects listed) would be cut again: it says so
+    // instead of offering more
+    result.truncated ? h('p', {class: 'muted'}, 'Members are listed up to the preview\'s bound of 10,000, and '
+      + 'gains and losses up to 10,000 in all; every count is exact.')
       : incomplete ? h('button', {type: 'button', class: 'secondary small', on: {click: showAll}},
         'Show every member') : null);
 }

@@ -14,18 +14,28 @@ import java.util.Objects;
  *                          first, then by resource type — every resource without a role of the member's own
  *                          first — and id; permissions in the model's order)
  * @param losses            the same for losses
+ * @param gainsCount        how many effects the gains are, listed or not: more than {@code gains} holds when the
+ *                          answer reached {@link PreviewService#MAX_EFFECTS}
+ * @param lossesCount       the same for the losses
  * @param membersGaining    distinct members who would gain anything
  * @param membersLosing     distinct members who would lose anything
  * @param visibilityChanged members whose record visibility would change (a role's visibility settings)
- * @param truncated         whether the members listed reached {@link PreviewService#MAX_LISTED} in all, leaving
- *                          some effect (and those after it) fewer members listed than asked for; counts stay exact
+ * @param truncated         whether the answer reached a bound: the effects listed reached
+ *                          {@link PreviewService#MAX_EFFECTS} in all, gains then losses, leaving the rest unlisted
+ *                          (counted in {@code gainsCount} and {@code lossesCount}), or the members listed reached
+ *                          {@link PreviewService#MAX_LISTED} in all, leaving some effect (and those after it) fewer
+ *                          members listed than asked for; counts stay exact
  */
-public record Preview(long revision, List<Effect> gains, List<Effect> losses, int membersGaining, int membersLosing,
-                      Members visibilityChanged, boolean truncated) {
+public record Preview(long revision, List<Effect> gains, List<Effect> losses, int gainsCount, int lossesCount,
+                      int membersGaining, int membersLosing, Members visibilityChanged, boolean truncated) {
 
     public Preview {
         gains = List.copyOf(gains);
         losses = List.copyOf(losses);
+        if (gains.size() > gainsCount || losses.size() > lossesCount) {
+            throw new IllegalArgumentException("more effects listed (" + gains.size() + " gains, " + losses.size()
+                    + " losses) than counted (" + gainsCount + ", " + lossesCount + ")");
+        }
         Objects.requireNonNull(visibilityChanged, "visibilityChanged");
     }
 

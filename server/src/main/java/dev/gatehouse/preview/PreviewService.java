@@ -91,6 +91,15 @@ public final class PreviewService {
     public static final int MAX_LISTED = 10_000;
 
     /**
+     * Effects one preview lists in all, across its gains and then its losses, whatever the caller asked: a change of a
+     * role held on many resources reaches each of them (and every resource beneath) once per permission, and listing
+     * every one would build an answer of O(resources × permissions), hundreds of megabytes on a large organization —
+     * past this, the answer lists no more effects and counts them ({@link Preview#gainsCount},
+     * {@link Preview#truncated}).
+     */
+    public static final int MAX_EFFECTS = 10_000;
+
+    /**
      * Attempts of a preview, the last of them holding the organization's lock throughout: each earlier one is void
      * when the organization changed between its rehearsal and its read (class comment).
      */
@@ -133,9 +142,9 @@ public final class PreviewService {
 
     /**
      * The preview of {@code change} as {@code principal} may see it; each effect lists its first {@code limit}
-     * members by id, or every one when {@code all} — until {@link #MAX_LISTED} members are listed in all. 503
-     * {@code previews_busy} when the node computes as many previews as it may and no place comes in time
-     * ({@link Places}).
+     * members by id, or every one when {@code all} — until {@link #MAX_LISTED} members, or {@link #MAX_EFFECTS}
+     * effects, are listed in all. 503 {@code previews_busy} when the node computes as many previews as it may and no
+     * place comes in time ({@link Places}).
      */
     public Preview preview(Principal principal, long orgId, ProposedChange change, int limit, boolean all) {
         if (limit < 0) {
@@ -289,8 +298,8 @@ public final class PreviewService {
 
     /**
      * An {@link Impact} cut to what one caller may see, with member records instead of ids for the members listed —
-     * at most {@link #MAX_LISTED} of them; the others are counted by id, never read. Reads through one request's read
-     * ({@link Access#read}), inside it only; used once.
+     * at most {@link #MAX_LISTED} of them, in at most {@link #MAX_EFFECTS} effects; the others are counted, never
+     * read. Reads through one request's read ({@link Access#read}), inside it only; used once.
      */
     private final class Shown {
         private final Handle handle;
@@ -344,10 +353,10 @@ public final class PreviewService {
             List<Chosen> chosenGains = gains.stream().map(e -> listing.choose(e.members(), readable, exact)).toList();
             List<Chosen> chosenLosses = losses.stream().map(e -> listing.choose(e.members(), readable, exact))
                     .toList();
-            Chosen chosenVisibility = listing.choose(visibility, readable, exact);
+            Chosen chosenVisibility = listing.chooseListed(visibility, readable, exact);
             Map<Long, Member> records = read != null ? read : read(listing.ids.stream().distinct().toList());
             return new Preview(impact.revision(), effects(gains, chosenGains, records),
-                    effects(losses, chosenLosses, records),
+                    effects(losses, chosenLosses, records), reaching(chosenGains), reaching(chosenLosses),
                     exact ? impact.membersGaining() : distinct(gains, readable),
                     exact ? impact.membersLosing() : distinct(losses, readable), chosenVisibility.members(records),
                     listing.truncated);
@@ -437,12 +446,17 @@ public final class PreviewService {
             List<Preview.Effect> out = new ArrayList<>();
             for (int i = 0; i < effects.size(); i++) {
                 Impact.Effect e = effects.get(i);
-                if (chosen.get(i).count() > 0) {
+                if (chosen.get(i).listed()) {
                     out.add(new Preview.Effect(e.permission(), e.where().resourceType(), e.where().resourceId(),
                             chosen.get(i).members(records)));
                 }
             }
             return out;
+        }
+
+        /** How many of the effects {@code chosen} reach a member the caller may read: listed or not. */
+        private static int reaching(List<Chosen> chosen) {
+            return (int) chosen.stream().filter(c -> c.count() > 0).count();
         }
 
         /** Distinct members the caller may read among complete lists. */
@@ -452,19 +466,40 @@ public final class PreviewService {
         }
 
         /**
-         * The members listed, effect after effect in the answer's order, until {@link #MAX_LISTED} are: each effect
-         * gets its first {@link #asked} readable members, or what is left of the bound.
+         * The effects and members listed, effect after effect in the answer's order: the effects reaching a member the
+         * caller may read until {@link #MAX_EFFECTS} are listed, each with its first {@link #asked} readable members
+         * until {@link #MAX_LISTED} are, or what is left of that bound.
          */
         private final class Listing {
             private final List<Long> ids = new ArrayList<>();
-            /** Whether the bound left some effect fewer members than asked for. */
+            private int effects;
+            /** Whether a bound left out some effect, or left some effect fewer members than asked for. */
             private boolean truncated;
 
             /**
-             * The members of {@code found} the caller may read: how many ({@code found}'s count when
-             * {@code exact}), and the ids of those listed.
+             * The members of an effect, {@code found}, that the caller may read: how many ({@code found}'s count
+             * when {@code exact}), and the ids of those listed — none when the effect is not listed: it reaches no
+             * such member, or {@link #MAX_EFFECTS} effects are listed already.
              */
             Chosen choose(Impact.Members found, Predicate<Long> readable, boolean exact) {
+                int count = exact ? found.count() : (int) found.ids().stream().filter(readable).count();
+                if (count == 0) {
+                    return new Chosen(0, List.of(), false);
+                }
+                if (effects == MAX_EFFECTS) {
+                    truncated = true;
+                    return new Chosen(count, List.of(), false);
+                }
+                effects++;
+                return chooseListed(found, readable, exact);
+            }
+
+            /**
+             * The members of {@code found}, in a place the answer lists (an effect within {@link #MAX_EFFECTS}, or
+             * {@code visibilityChanged}), that the caller may read: how many ({@code found}'s count when
+             * {@code exact}), and the ids of those listed.
+             */
+            Chosen chooseListed(Impact.Members found, Predicate<Long> readable, boolean exact) {
                 int room = Math.min(asked, MAX_LISTED - ids.size());
                 List<Long> first = new ArrayList<>();
                 int count = 0;
@@ -481,13 +516,16 @@ public final class PreviewService {
                 }
                 truncated |= first.size() < Math.min(asked, count);
                 ids.addAll(first);
-                return new Chosen(count, first);
+                return new Chosen(count, first, true);
             }
         }
     }
 
-    /** How many members an effect has that the caller may read, and the ids of those it lists, by id. */
-    private record Chosen(int count, List<Long> ids) {
+    /**
+     * How many members an effect has that the caller may read, the ids of those it lists, by id, and whether the
+     * answer lists it.
+     */
+    private record Chosen(int count, List<Long> ids, boolean listed) {
 
         Preview.Members members(Map<Long, Member> records) {
             return new Preview.Members(count, ids.stream().map(records::get).filter(Objects::nonNull).toList());

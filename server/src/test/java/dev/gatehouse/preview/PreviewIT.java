@@ -506,6 +506,68 @@ class PreviewIT {
     }
 
     /**
+     * One answer lists at most {@link PreviewService#MAX_EFFECTS} effects in all, gains then losses, whatever
+     * {@code limit} or {@code all} ask: a role held on many resources reaches each of them once per permission (a
+     * role held on 10,000 rooms of a 20,000-resource organization once answered 80,000 effects, 10 MB, with
+     * {@code "truncated": false}). Past the bound the answer lists no more effects, counts them in
+     * {@code gains_count} and {@code losses_count}, keeps every other count exact, and says it was cut.
+     */
+    @Test
+    void effects_areListedUpToTheBoundInAll_theRestCounted_andTheAnswerSaysItWasCut() throws IOException {
+        try (InputStream in = PreviewIT.class.getResourceAsStream("/models/docs.json")) {
+            Http.Res registered = node.service().post("/v1/models", Json.MAPPER.readTree(in));
+            assertThat(registered.status()).as(registered.toString()).isIn(201, 409);
+        }
+        Fixtures.Org spread = fx.org("docs");
+        int rooms = 3_400;
+        List<String> gained = List.of("doc.write", "doc.delete");
+        assertThat((gained.size() + 1) * rooms).isGreaterThan(PreviewService.MAX_EFFECTS);
+        assertThat(gained.size() * rooms).isLessThan(PreviewService.MAX_EFFECTS);
+        StringBuilder lines = new StringBuilder()
+                .append("{\"type\": \"role\", \"name\": \"Base\", \"permissions\": [\"records.all\"]}\n")
+                .append("{\"type\": \"role\", \"name\": \"Spread\", \"permissions\": [\"doc.read\", \"records.all\"]}\n")
+                .append("{\"type\": \"member\", \"user_id\": \"s1\", \"email\": \"s1@spread.test\", "
+                        + "\"role\": \"Base\"}\n");
+        for (int i = 1; i <= rooms; i++) {
+            lines.append("{\"type\": \"assignment\", \"resource\": {\"type\": \"room\", \"id\": \"").append(i)
+                    .append("\"}, \"user_id\": \"s1\", \"role\": \"Spread\"}\n");
+        }
+        Http.Res imported = node.service().raw("POST", spread.path() + "/import", lines.toString(),
+                "application/x-ndjson");
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+        long role = fx.roleId(spread, "Spread");
+
+        // every room gains two permissions and loses one: 10,200 effects, the last 200 losses past the bound
+        Map<String, Object> change = Map.of("id", role, "permissions", List.of("doc.write", "doc.delete",
+                "records.all"));
+        for (Map<String, Object> body : List.<Map<String, Object>>of(Map.of("role", change, "limit", 0),
+                Map.of("role", change), Map.of("role", change, "all", true))) {
+            Http.Res res = preview(node.service(), spread, body);
+            assertThat(res.status()).as(res.toString()).isEqualTo(200);
+            assertThat(res.get("gains")).hasSize(gained.size() * rooms);
+            assertThat(res.get("losses")).as(body.keySet().toString())
+                    .hasSize(PreviewService.MAX_EFFECTS - gained.size() * rooms);
+            assertThat(res.get("truncated").booleanValue()).isTrue();
+            assertThat(res.get("gains_count").intValue()).isEqualTo(gained.size() * rooms);
+            assertThat(res.get("losses_count").intValue()).isEqualTo(rooms);
+            assertThat(res.get("members_gaining").intValue()).isEqualTo(1);
+            assertThat(res.get("members_losing").intValue()).isEqualTo(1);
+            JsonNode lastListed = res.get("losses").get(res.get("losses").size() - 1);
+            assertThat(lastListed.get("where").get("id").stringValue())
+                    .isEqualTo(String.valueOf(PreviewService.MAX_EFFECTS - gained.size() * rooms));
+            assertThat(lastListed.get("members").get("count").intValue()).isEqualTo(1);
+        }
+
+        Http.Res within = preview(node.service(), spread, roleEdit(role, List.of("doc.read", "doc.write",
+                "records.all")));
+        assertThat(within.status()).as(within.toString()).isEqualTo(200);
+        assertThat(within.get("truncated").booleanValue()).isFalse();
+        assertThat(within.get("gains")).hasSize(rooms);
+        assertThat(within.get("gains_count").intValue()).isEqualTo(rooms);
+        assertThat(within.get("losses_count").intValue()).isZero();
+    }
+
+    /**
      * A preview holds its organization's lock only while it rehearses the write: what comes after — the what-if,
      * O(organization), seconds on a large one, and the reading of the members it lists — holds neither the lock nor
      * the rehearsal's connection, so writes of the organization do not wait for previews, and previews do not keep

@@ -26,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  * state; nothing is written). The body names exactly one change — {@code role}, {@code member} or
  * {@code assignment}, each with the fields of the write it previews (the others left out or null) — and optionally
  * {@code limit} (members listed per effect, default {@value #DEFAULT_MEMBERS}) or {@code all: true} (every member),
- * until {@link PreviewService#MAX_LISTED} members are listed in all ({@code truncated} says so; counts stay exact).
+ * until {@link PreviewService#MAX_LISTED} members, or {@link PreviewService#MAX_EFFECTS} effects, are listed in all
+ * ({@code truncated} says so; counts stay exact).
  * Refused exactly as that write would be. Offices and regions grant nothing, so a change of one is refused as
  * having nothing to preview. Thread-safe: no state of its own.
  */
@@ -157,6 +158,8 @@ final class PreviewResource {
         body.put("revision", preview.revision());
         effects(body.putArray("gains"), preview.gains());
         effects(body.putArray("losses"), preview.losses());
+        body.put("gains_count", preview.gainsCount());
+        body.put("losses_count", preview.lossesCount());
         body.put("members_gaining", preview.membersGaining());
         body.put("members_losing", preview.membersLosing());
         members(body.putObject("visibility_changed"), preview.visibilityChanged());
