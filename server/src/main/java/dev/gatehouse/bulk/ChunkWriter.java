@@ -9,6 +9,7 @@ import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.grant.GrantService;
 import dev.gatehouse.group.Group;
+import dev.gatehouse.group.GroupService;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.member.Member;
 import dev.gatehouse.member.MemberBatch;
@@ -23,6 +24,7 @@ import dev.gatehouse.role.Role;
 import dev.gatehouse.role.RoleBatch;
 import dev.gatehouse.role.RoleInput;
 import dev.gatehouse.role.RoleReading;
+import dev.gatehouse.role.RoleService;
 import dev.gatehouse.store.DatabaseHealth;
 import dev.gatehouse.store.Store;
 import dev.gatehouse.store.Tx;
@@ -36,6 +38,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 
@@ -101,6 +104,14 @@ final class ChunkWriter {
     private Map<String, Optional<Member>> earlier = Map.of();
     private long seenRevision = KnownMembers.UNKNOWN;
     private final Map<String, Optional<Group>> groups = new HashMap<>();
+    /**
+     * The roles and groups lines of this chunk created, by id, with the line: a refusal naming one of them
+     * ({@link #origin}) says which line, since the object is rolled back with the chunk.
+     */
+    private final Map<Long, Long> rolesAddedBy = new HashMap<>();
+    private final Map<Long, Long> groupsAddedBy = new HashMap<>();
+    /** The run of role lines being added together ({@link #addRoles}), whose roles are inserted before it ends. */
+    private List<ImportLine> addingRoles = List.of();
     /** Whether the last run of assignments (this chunk's, or the import's before it) found none of its stored. */
     private boolean assignmentsNew;
     /**
@@ -246,7 +257,7 @@ final class ChunkWriter {
             return false;
         }
         if (line instanceof ImportLine.Role r) {
-            Role role = rolesByName.get(key(r.name()));
+            Role role = role("name", r.written());
             return role != null && Objects.equals(caller.roleId(), role.id());
         }
         String userId = line instanceof ImportLine.Member m ? m.userId()
@@ -320,10 +331,16 @@ final class ChunkWriter {
     private ImportCounts.Outcome upsertRole(ImportLine.Role line) {
         // one refusal whether or not the role exists: which one would tell a caller that cannot read roles
         caller.require(model.management().roles(), "creating or updating a role");
-        Role current = rolesByName.get(key(line.name()));
-        RoleInput input = line.input();
+        Role current = role("name", line.written());
+        RoleInput given = line.input();
+        // a role named exactly as stored keeps its name (an export's line of a name stored before names were trimmed)
+        RoleInput input = current == null || !current.name().equals(line.written()) ? given
+                : new RoleInput(current.name(), given.description(), given.permissions(), given.external(),
+                given.visibility(), given.visibilitySet());
         if (current == null) {
-            remember(services.roles().create(tx, caller, model, orgId, input));
+            Role created = services.roles().create(tx, caller, model, orgId, input);
+            remember(created);
+            rolesAddedBy.put(created.id(), line.line());
             return ImportCounts.Outcome.CREATED;
         }
         // through every rule of the update even when it changes nothing, which the service then leaves as it is:
@@ -338,8 +355,9 @@ final class ChunkWriter {
         return ImportCounts.Outcome.UPDATED;
     }
 
+    /** Whether {@code line} creates a role: it names none (nor two, which {@link #upsertRole} refuses). */
     private boolean createsRole(ImportLine.Role line) {
-        return !line.delete() && !rolesByName.containsKey(key(line.name()));
+        return !line.delete() && found(line.written(), this::roleByFold, Role::name, Role::id).isEmpty();
     }
 
     /**
@@ -347,6 +365,7 @@ final class ChunkWriter {
      * {@link #upsertRole}, then all inserted together ({@link RoleBatch}).
      */
     private void addRoles(List<ImportLine> run) {
+        addingRoles = run;
         RoleBatch batch = services.roles().batch(tx, caller, model, orgId, rolesById.values());
         atLine(run.get(0), () -> batch.prepare(run.stream().map(l -> ((ImportLine.Role) l).input().name()).toList()));
         for (ImportLine line : run) {
@@ -358,15 +377,17 @@ final class ChunkWriter {
         }
         List<Role> added = new ArrayList<>();
         atLine(run.get(0), () -> added.addAll(batch.flush()));
-        for (Role role : added) {
-            remember(role);
+        addingRoles = List.of();
+        for (int i = 0; i < added.size(); i++) {
+            remember(added.get(i));
+            rolesAddedBy.put(added.get(i).id(), run.get(i).line());
             counts.count(ImportLine.Kind.ROLE, ImportCounts.Outcome.CREATED);
         }
     }
 
     private ImportCounts.Outcome deleteRole(ImportLine.Role line) {
         caller.require(model.management().roles(), "deleting a role");
-        Role current = byName(line.name(), name -> rolesByName.get(key(name)));
+        Role current = role("name", line.written());
         if (current == null) {
             return ImportCounts.Outcome.UNCHANGED;
         }
@@ -379,6 +400,37 @@ final class ChunkWriter {
     private void remember(Role role) {
         rolesByName.put(key(role.name()), role);
         rolesById.put(role.id(), role);
+    }
+
+    /**
+     * Which role or group ({@code kind}) {@code id}, named {@code name}, is, as a refusal at {@code line} names it: the
+     * line of this chunk that created it, or the organization this chunk created with it (its system roles), since
+     * the chunk is rolled back with the refusal; else its id.
+     */
+    private String origin(String kind, long id, String name, ImportLine line) {
+        Long created = (kind.equals("role") ? rolesAddedBy : groupsAddedBy).get(id);
+        if (created == null && kind.equals("role") && !rolesById.containsKey(id)) {
+            // a role of the run being added, inserted before the line refused
+            created = addingRoles.stream().filter(l -> l.line() < line.line()
+                    && ((ImportLine.Role) l).input().name().equals(name)).map(ImportLine::line).findFirst().orElse(null);
+        }
+        if (created != null) {
+            return "created by line " + created + " of this import";
+        }
+        if (kind.equals("role") && createdWith != null && createdWith.stream().anyMatch(r -> r.id() == id)) {
+            return "created with its organization by this import";
+        }
+        return "id " + id;
+    }
+
+    /** The role a line names by {@code written} in its field {@code field} ({@link #named}); null when none. */
+    private Role role(String field, String written) {
+        return named(field, "role", written, this::roleByFold, Role::name, Role::id);
+    }
+
+    /** The role whose name {@code lower()} calls equal to {@code name}, or null. */
+    private Role roleByFold(String name) {
+        return rolesByName.get(key(name));
     }
 
     /** The id of the role a line names by {@code role} or {@code role_id}; a 400 naming the field when there is none. */
@@ -399,7 +451,7 @@ final class ChunkWriter {
             }
             return ref.id();
         }
-        Role role = byName(ref.name(), name -> rolesByName.get(key(name)));
+        Role role = role(field, ref.name());
         if (!givable(role)) {
             throw unknown(field, "role \"" + ref.name() + "\" not found in its organization");
         }
@@ -512,10 +564,21 @@ final class ChunkWriter {
     }
 
     /**
-     * A refusal as the import words it: a {@code member_exists} whose holder a line of this chunk added names that
-     * line instead of the holder's id, which no member has once the chunk is rolled back with the refusal.
+     * A refusal as the import words it: a {@code member_exists}, {@code role_name_taken} or {@code group_name_taken}
+     * whose holder a line of this chunk added names that line instead of the holder's id, which no object has once
+     * the chunk is rolled back with the refusal.
      */
     private GatehouseException worded(ImportLine line, GatehouseException e) {
+        if ("role_name_taken".equals(e.code()) && e.subject(Role.class).isPresent()) {
+            Role holder = e.subject(Role.class).get();
+            String origin = origin("role", holder.id(), holder.name(), line);
+            return origin.startsWith("id ") ? e : RoleService.nameTaken(orgId, holder, origin);
+        }
+        if ("group_name_taken".equals(e.code()) && e.subject(Group.class).isPresent()) {
+            Group holder = e.subject(Group.class).get();
+            String origin = origin("group", holder.id(), holder.name(), line);
+            return origin.startsWith("id ") ? e : GroupService.nameTaken(orgId, holder, origin);
+        }
         if (!"member_exists".equals(e.code()) || !(line instanceof ImportLine.Member m)) {
             return e;
         }
@@ -623,16 +686,18 @@ final class ChunkWriter {
 
     private ImportCounts.Outcome upsertGroup(ImportLine.Group line) {
         caller.require(model.management().members(), "creating a group");
-        if (group(line.name()) != null) {
+        if (group("name", line.written()) != null) {
             return ImportCounts.Outcome.UNCHANGED;
         }
-        groups.put(key(line.name()), Optional.of(services.groups().create(tx, caller, orgId, line.name())));
+        Group created = services.groups().create(tx, caller, orgId, line.name());
+        groups.put(key(line.name()), Optional.of(created));
+        groupsAddedBy.put(created.id(), line.line());
         return ImportCounts.Outcome.CREATED;
     }
 
     private ImportCounts.Outcome deleteGroup(ImportLine.Group line) {
         caller.require(model.management().members(), "deleting a group");
-        Group current = group(line.name());
+        Group current = group("name", line.written());
         if (current == null) {
             return ImportCounts.Outcome.UNCHANGED;
         }
@@ -644,7 +709,7 @@ final class ChunkWriter {
     private ImportCounts.Outcome groupMember(ImportLine.GroupMember line) {
         caller.require(model.management().members(), line.delete() ? "removing a group member"
                 : "adding a group member");
-        Group group = group(line.group());
+        Group group = group("group", line.group());
         if (group == null) {
             throw unknown("group", "no group named \"" + line.group() + "\" in its organization");
         }
@@ -657,9 +722,10 @@ final class ChunkWriter {
                 ? ImportCounts.Outcome.CREATED : ImportCounts.Outcome.UNCHANGED;
     }
 
-    private Group group(String name) {
-        return byName(name, n -> groups.computeIfAbsent(key(n), k -> services.groups().findByName(tx.handle(), orgId,
-                n)).orElse(null));
+    /** The group a line names by {@code written} in its field {@code field} ({@link #named}); null when none. */
+    private Group group(String field, String written) {
+        return named(field, "group", written, n -> groups.computeIfAbsent(key(n), k -> services.groups()
+                .findByName(tx.handle(), orgId, n)).orElse(null), Group::name, Group::id);
     }
 
     // ---------------------------------------------------------------- per-member grants
@@ -894,15 +960,48 @@ final class ChunkWriter {
     }
 
     /**
-     * What {@code find} finds by a name a line refers to an object by (a deletion, a role or group reference): the
-     * name as written, which may be one stored before names were trimmed of spaces of every kind (a no-break space at
-     * an end) or not composed, else the name trimmed and composed so ({@link Fields#asName}), as a line creating or
-     * updating the object takes it — so that {@code Sales} + U+00A0 names the group {@code Sales} in every line alike,
-     * and {@code Cafe} + U+0301 the group {@code Café}.
+     * What a line names by {@code written} (a role or group line, a role or group reference) in its field
+     * {@code field}, found by {@code find}, which compares names as {@code lower()} folds them ({@link #found}); null
+     * when it names nothing. When it names two objects, neither exactly as stored, the line is refused naming both
+     * (400 {@code ambiguous_reference}) rather than taken for either: a role line would otherwise write one role's
+     * values over the other's.
      */
-    private static <T> T byName(String name, Function<String, T> find) {
-        T found = find.apply(name);
-        String taken = Fields.asName(name);
-        return found != null || taken.isEmpty() || taken.equals(name) ? found : find.apply(taken);
+    private <T> T named(String field, String kind, String written, Function<String, T> find,
+                        Function<T, String> nameOf, ToLongFunction<T> idOf) {
+        List<T> found = found(written, find, nameOf, idOf);
+        if (found.size() > 1) {
+            T first = found.get(0);
+            T second = found.get(1);
+            throw new InvalidInputException("ambiguous_reference", field + ": \"" + written + "\" names two " + kind
+                    + "s, \"" + nameOf.apply(first) + "\" (id " + idOf.applyAsLong(first) + ") and \""
+                    + nameOf.apply(second) + "\" (id " + idOf.applyAsLong(second) + "), stored before "
+                    + "names were trimmed and composed; write the name exactly as stored, as an export does",
+                    Map.of(field, "ambiguous"));
+        }
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /**
+     * What {@code find} finds by a name a line refers to an object by: the object stored under the name exactly as
+     * written (as an export writes it, which may be a name stored before names were trimmed of spaces of every kind or
+     * composed); else the one found by the name as written, and the one found by it trimmed and composed
+     * ({@link Fields#asName}) as a line creating the object takes it — so that {@code Sales} + U+00A0 names the group
+     * {@code Sales} in every line alike, and {@code Cafe} + U+0301 the group {@code Café}. Two when those are two
+     * objects: {@code re} U+0301 {@code sume} U+0301 beside the stored {@code Résumé} and {@code Re} U+0301
+     * {@code sume} U+0301, which {@code lower()} tells apart.
+     */
+    private static <T> List<T> found(String written, Function<String, T> find, Function<T, String> nameOf,
+                                     ToLongFunction<T> idOf) {
+        T asWritten = find.apply(written);
+        if (asWritten != null && nameOf.apply(asWritten).equals(written)) {
+            return List.of(asWritten);
+        }
+        String taken = Fields.asName(written);
+        T asTaken = taken.isEmpty() || taken.equals(written) ? null : find.apply(taken);
+        if (asWritten == null || asTaken == null) {
+            return asWritten != null ? List.of(asWritten) : asTaken != null ? List.of(asTaken) : List.of();
+        }
+        return idOf.applyAsLong(asTaken) == idOf.applyAsLong(asWritten) ? List.of(asWritten)
+                : List.of(asWritten, asTaken);
     }
 }

@@ -89,10 +89,15 @@ sealed interface ImportLine {
         }
     }
 
-    /** A custom role, by name; a role line: {@code input} as a native request body gives it (only its name when deleting). */
-    record Role(long line, boolean delete, RoleInput input) implements ImportLine {
+    /**
+     * A custom role, by name; a role line: {@code input} as a native request body gives it (only its name when
+     * deleting), {@code written} its name as the line wrote it, by which the role it names is found first (an export
+     * writes a name as stored, which may be one stored before names were composed).
+     */
+    record Role(long line, boolean delete, RoleInput input, String written) implements ImportLine {
         public Role {
             Objects.requireNonNull(input.name(), "name");
+            Objects.requireNonNull(written, "written");
         }
 
         String name() {
@@ -121,10 +126,11 @@ sealed interface ImportLine {
         }
     }
 
-    /** A group, by name. */
-    record Group(long line, boolean delete, String name) implements ImportLine {
+    /** A group, by name: {@code name} as a new group takes it, {@code written} as the line wrote it (see {@link Role}). */
+    record Group(long line, boolean delete, String name, String written) implements ImportLine {
         public Group {
             Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(written, "written");
         }
 
         @Override

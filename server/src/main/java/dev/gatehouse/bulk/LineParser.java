@@ -159,11 +159,12 @@ final class LineParser {
             f.allowOnly(Set.of("type", "op", "name"));
             // a role deleted is found by its name, which may be one stored before names followed the name rule
             String name = f.text("name", true, 100);
-            return valid(f, () -> new ImportLine.Role(line, true, new RoleInput(name, null, null, null, null, false)));
+            return valid(f, () -> new ImportLine.Role(line, true, new RoleInput(name, null, null, null, null, false),
+                    name));
         }
         f.allowOnly(ROLE_FIELDS);
         RoleInput input = RoleInput.read(f, true);
-        return valid(f, () -> new ImportLine.Role(line, false, input));
+        return valid(f, () -> new ImportLine.Role(line, false, input, written(f)));
     }
 
     private static ImportLine member(long line, Fields f, boolean delete) {
@@ -195,7 +196,7 @@ final class LineParser {
         f.allowOnly(Set.of("type", "op", "name"));
         // a group deleted is found by its name, which may be one stored before names followed the name rule
         String name = delete ? f.text("name", true, 100) : f.name("name", true, 100);
-        return valid(f, () -> new ImportLine.Group(line, delete, name));
+        return valid(f, () -> new ImportLine.Group(line, delete, name, delete ? name : written(f)));
     }
 
     private static ImportLine groupMember(long line, Fields f, boolean delete) {
@@ -407,6 +408,11 @@ final class LineParser {
     }
 
     /** Builds the line once every field is valid: field errors first, as the native API reports them. */
+    /** A valid line's {@code name} as it wrote it, before {@link Fields#name} trimmed and composed it. */
+    private static String written(Fields f) {
+        return f.node().get("name").stringValue();
+    }
+
     private static ImportLine valid(Fields f, Supplier<ImportLine> line) {
         f.check();
         return line.get();

@@ -12,6 +12,7 @@ import dev.gatehouse.member.MemberRef;
 import dev.gatehouse.member.MemberService;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
+import dev.gatehouse.sql.NameKey;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
@@ -98,7 +99,7 @@ public final class GroupService {
     public Group create(Tx tx, Caller caller, long orgId, String name) {
         Handle h = tx.handle();
         requireManage(caller, h, orgId, "creating a group");
-        requireFreeName(h, orgId, name, 0L);
+        requireFreeName(h, orgId, name, 0L, null);
         tx.limits().beforeAddingGroup(orgId);
         Group group = groups.insert(h, orgId, name, tx.now());
         tx.change(orgId, ObjectType.GROUP, group.id(), Action.CREATED, null, LoggedGroup.of(group.header(), 0));
@@ -116,11 +117,12 @@ public final class GroupService {
             requireManage(caller, h, orgId, "renaming a group");
             Group current = find(h, orgId, groupId);
             requireVersion("group", current.id(), current.version(), expectedVersion);
-            if (current.name().equals(name)) {
+            String given = NameKey.renamed(current.name(), name);
+            if (current.name().equals(given)) {
                 return current;
             }
-            requireFreeName(h, orgId, name, groupId);
-            Group renamed = groups.update(h, groupId, name, tx.now());
+            requireFreeName(h, orgId, given, groupId, current.name());
+            Group renamed = groups.update(h, groupId, given, tx.now());
             int count = renamed.members().size();
             tx.change(orgId, ObjectType.GROUP, groupId, Action.UPDATED, LoggedGroup.of(current.header(), count),
                     LoggedGroup.of(renamed.header(), count));
@@ -248,14 +250,24 @@ public final class GroupService {
     }
 
     /**
-     * Refuses {@code name} when another group of the organization has the same name ignoring case
-     * ({@link GroupStore#findSameName}: {@code Straße} beside {@code STRASSE}, {@code ΟΔΟΣ} beside {@code οδος}).
+     * Refuses {@code name} for group {@code self} (named {@code current}; 0 and null for a new group) when another
+     * group of the organization has the same name ignoring case ({@link GroupStore#findSameName}: {@code Straße}
+     * beside {@code STRASSE}, {@code ΟΔΟΣ} beside {@code οδος}).
      */
-    private void requireFreeName(Handle h, long orgId, String name, long self) {
-        groups.findSameName(h, orgId, name, self).ifPresent(g -> {
-            throw ConflictException.about(g, "group_name_taken", "organization " + orgId + " already has a group named \""
-                    + g.name() + "\" (id " + g.id() + ")");
+    private void requireFreeName(Handle h, long orgId, String name, long self, String current) {
+        groups.findSameName(h, orgId, name, self, current).ifPresent(g -> {
+            throw nameTaken(orgId, g, "id " + g.id());
         });
+    }
+
+    /**
+     * 409 {@code group_name_taken}: {@code holder} has the name. {@code origin} says which group that is besides its
+     * name: its id, or — where the refusal rolls the holder back with it, as an import's chunk does with a group one of
+     * its lines created — what outlives it, such as that line.
+     */
+    public static ConflictException nameTaken(long orgId, Group holder, String origin) {
+        return ConflictException.about(holder, "group_name_taken", "organization " + orgId + " already has a group "
+                + "named \"" + holder.name() + "\" (" + origin + ")");
     }
 
     private GroupHeader findHeader(Handle h, long orgId, long groupId) {

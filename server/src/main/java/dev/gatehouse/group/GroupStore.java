@@ -43,11 +43,11 @@ final class GroupStore {
     }
 
     /**
-     * A group other than {@code self} whose name is the same as {@code name} ignoring case
-     * ({@link NameKey#findSameName}).
+     * A group other than {@code self} (named {@code current}; 0 and null for a new group) whose name is the same as
+     * {@code name} ignoring case ({@link NameKey#findSameName}).
      */
-    public Optional<Group> findSameName(Handle h, long orgId, String name, long self) {
-        return NameKey.findSameName(h, "groups", COLUMNS, orgId, name, self, (rs, ctx) -> row(rs))
+    public Optional<Group> findSameName(Handle h, long orgId, String name, long self, String current) {
+        return NameKey.findSameName(h, "groups", COLUMNS, orgId, name, self, current, (rs, ctx) -> row(rs))
                 .map(row -> withMembers(h, List.of(row)).get(0));
     }
 
@@ -114,14 +114,23 @@ final class GroupStore {
 
     /**
      * Renames and/or bumps the version (a member change is a change of the group); a new name takes its key
-     * ({@link NameKey}), an unchanged one keeps the key it has.
+     * ({@link NameKey}) unless another group holds that key, an unchanged one keeps the key it has (a row without one
+     * takes its name's key when no other group holds it: {@link NameKey#storeKey}).
      */
     public Group update(Handle h, long id, String name, Instant now) {
+        // a renamed row is left keyless here, as the statement of a build that knows no key leaves it (V21_4)
+        boolean[] keyless = {false};
         GroupHeader row = h.createQuery("UPDATE groups SET name = :name, name_key = CASE WHEN name = :name "
-                        + "THEN name_key ELSE :nameKey END, version = version + 1, updated_at = :now "
-                        + "WHERE id = :id RETURNING " + COLUMNS)
-                .bind("id", id).bind("name", name).bind("nameKey", NameKey.of(name)).bind("now", utc(now))
-                .map((rs, ctx) -> row(rs)).one();
+                        + "THEN name_key END, version = version + 1, updated_at = :now "
+                        + "WHERE id = :id RETURNING " + COLUMNS + ", name_key IS NULL AS keyless")
+                .bind("id", id).bind("name", name).bind("now", utc(now))
+                .map((rs, ctx) -> {
+                    keyless[0] = rs.getBoolean("keyless");
+                    return row(rs);
+                }).one();
+        if (keyless[0]) {
+            NameKey.storeKey(h, "groups", id, name);
+        }
         return withMembers(h, List.of(row)).get(0);
     }
 

@@ -12,6 +12,7 @@ import dev.gatehouse.error.NotFoundException;
 import dev.gatehouse.model.OrgModels;
 import dev.gatehouse.model.PermissionModel;
 import dev.gatehouse.model.SystemRole;
+import dev.gatehouse.sql.NameKey;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.ArrayList;
@@ -113,7 +114,7 @@ public final class RoleService {
     public Role create(Tx tx, Caller caller, PermissionModel model, long orgId, RoleInput input) {
         Handle h = tx.handle();
         requireValidNew(caller, model, input);
-        requireFreeName(h, orgId, input.name(), 0L);
+        requireFreeName(h, orgId, input.name(), 0L, null);
         tx.limits().beforeAddingRole(orgId);
         Role role = roles.insert(h, RoleStore.New.of(orgId, model, input), tx.now());
         tx.change(orgId, ObjectType.ROLE, role.id(), Action.CREATED, null, LoggedRole.of(role));
@@ -159,9 +160,9 @@ public final class RoleService {
         if (redefined) {
             rules.requireMayChangePermissions(h, caller, model, current, permissions);
         }
-        String name = input.name() == null ? current.name() : input.name();
+        String name = input.name() == null ? current.name() : NameKey.renamed(current.name(), input.name());
         if (!name.equals(current.name())) {
-            requireFreeName(h, orgId, name, roleId);
+            requireFreeName(h, orgId, name, roleId, current.name());
         }
         if (external != current.external()) { // counting holders reads every one: only when it matters
             RoleHolders held = roles.holders(h, orgId, roleId);
@@ -304,18 +305,28 @@ public final class RoleService {
     }
 
     /**
-     * Refuses {@code name} when another role of the organization has the same name ignoring case
-     * ({@link RoleStore#findSameName}: {@code Straße} beside {@code STRASSE}, {@code ΟΔΟΣ} beside {@code οδος}).
+     * Refuses {@code name} for role {@code self} (named {@code current}; 0 and null for a new role) when another role
+     * of the organization has the same name ignoring case ({@link RoleStore#findSameName}: {@code Straße} beside
+     * {@code STRASSE}, {@code ΟΔΟΣ} beside {@code οδος}).
      */
-    private void requireFreeName(Handle h, long orgId, String name, long self) {
-        roles.findSameName(h, orgId, name, self).ifPresent(r -> {
+    private void requireFreeName(Handle h, long orgId, String name, long self, String current) {
+        roles.findSameName(h, orgId, name, self, current).ifPresent(r -> {
             throw nameTaken(orgId, r);
         });
     }
 
     static ConflictException nameTaken(long orgId, Role holder) {
+        return nameTaken(orgId, holder, "id " + holder.id());
+    }
+
+    /**
+     * 409 {@code role_name_taken}: {@code holder} has the name. {@code origin} says which role that is besides its
+     * name: its id, or — where the refusal rolls the holder back with it, as an import's chunk does with a role one of
+     * its lines created — what outlives it, such as that line.
+     */
+    public static ConflictException nameTaken(long orgId, Role holder, String origin) {
         return ConflictException.about(holder, "role_name_taken", "organization " + orgId + " already has a role "
-                + "named \"" + holder.name() + "\" (id " + holder.id() + ")");
+                + "named \"" + holder.name() + "\" (" + origin + ")");
     }
 
     private Role find(Handle h, long orgId, long roleId) {

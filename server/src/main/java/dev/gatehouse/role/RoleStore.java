@@ -93,19 +93,29 @@ public final class RoleStore {
     }
 
     /**
-     * Writes a role's values; a new name takes its key ({@link NameKey}), an unchanged one keeps the key it has (none,
-     * for a row that never had one: {@link #findSameName}).
+     * Writes a role's values; a new name takes its key ({@link NameKey}) unless another role holds that key, an
+     * unchanged one keeps the key it has (a row without one takes its name's key when no other role holds it:
+     * {@link #findSameName}, {@link NameKey#storeKey}).
      */
     public Role update(Handle h, Role role, Instant now) {
-        return h.createQuery("UPDATE roles SET name = :name, name_key = CASE WHEN name = :name THEN name_key "
-                        + "ELSE :nameKey END, description = :description, permissions = :permissions, "
+        // a renamed row is left keyless here, as the statement of a build that knows no key leaves it (V21_4)
+        boolean[] keyless = {false};
+        Role updated = h.createQuery("UPDATE roles SET name = :name, name_key = CASE WHEN name = :name THEN name_key "
+                        + "END, description = :description, permissions = :permissions, "
                         + "external = :external, visibility = CAST(:visibility AS jsonb), version = version + 1, "
-                        + "updated_at = :now WHERE id = :id RETURNING " + COLUMNS)
-                .bind("id", role.id()).bind("name", role.name()).bind("nameKey", NameKey.of(role.name()))
+                        + "updated_at = :now WHERE id = :id RETURNING " + COLUMNS + ", name_key IS NULL AS keyless")
+                .bind("id", role.id()).bind("name", role.name())
                 .bind("description", role.description())
                 .bind("permissions", role.permissions().toArray(new String[0])).bind("external", role.external())
                 .bind("visibility", json(role.visibility())).bind("now", utc(now))
-                .map((rs, ctx) -> map(rs)).one();
+                .map((rs, ctx) -> {
+                    keyless[0] = rs.getBoolean("keyless");
+                    return map(rs);
+                }).one();
+        if (keyless[0]) {
+            NameKey.storeKey(h, "roles", updated.id(), updated.name());
+        }
+        return updated;
     }
 
     public Optional<Role> find(Handle h, long orgId, long id) {
@@ -125,11 +135,11 @@ public final class RoleStore {
     }
 
     /**
-     * A role other than {@code self} whose name is the same as {@code name} ignoring case
-     * ({@link NameKey#findSameName}).
+     * A role other than {@code self} (named {@code current}; 0 and null for a new role) whose name is the same as
+     * {@code name} ignoring case ({@link NameKey#findSameName}).
      */
-    Optional<Role> findSameName(Handle h, long orgId, String name, long self) {
-        return NameKey.findSameName(h, "roles", COLUMNS, orgId, name, self, (rs, ctx) -> map(rs));
+    Optional<Role> findSameName(Handle h, long orgId, String name, long self, String current) {
+        return NameKey.findSameName(h, "roles", COLUMNS, orgId, name, self, current, (rs, ctx) -> map(rs));
     }
 
     /**

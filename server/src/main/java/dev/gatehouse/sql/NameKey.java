@@ -52,24 +52,53 @@ public final class NameKey {
     }
 
     /**
+     * The name an object named {@code current} is given when a write asks for {@code given}: {@code current} as stored
+     * when {@code given} is that name, exactly or composed (NFC) as both are compared — so that a name stored before
+     * names were composed ({@code Re} U+0301 {@code sume} U+0301), read and sent back as it is, is no rename — else
+     * {@code given}.
+     */
+    public static String renamed(String current, String given) {
+        return given.equals(current) || Normalizer.normalize(given, Normalizer.Form.NFC)
+                .equals(Normalizer.normalize(current, Normalizer.Form.NFC)) ? current : given;
+    }
+
+    /**
      * A row of {@code table} (roles, groups: an organization's names, with {@code name} and {@code name_key}) of the
      * organization other than {@code self} whose name is the same as {@code name} ignoring case, which would keep an
      * object from taking it: equal as {@code lower()} folds both (the older unique index), or of the same key, a
      * stored one or, for a row without one (V21_2: rows older builds wrote, or the younger of two older names that
      * fold to one), its name's folded here. The one {@code lower()} calls equal first, else the oldest.
      *
+     * <p>An object renamed to a name of its own key ({@code current}: the name it has now; null for a new object)
+     * changes only its name's case or composition: only a row {@code lower()} calls equal keeps it from that name, so
+     * that each of two names stored before this rule that fold to one ({@code Straße} and {@code STRASSE}) may change
+     * its own case beside the other.
+     *
      * @param columns the columns {@code row} reads
      */
     public static <T> Optional<T> findSameName(Handle h, String table, String columns, long orgId, String name,
-                                               long self, RowMapper<T> row) {
+                                               long self, String current, RowMapper<T> row) {
         String key = of(name);
+        boolean ownKey = current != null && key.equals(of(current));
         return h.createQuery("SELECT " + columns + ", name_key, lower(name) = lower(:name) AS lowered_equal FROM "
                         + table + " WHERE org_id = :org AND id <> :self AND (lower(name) = lower(:name) "
-                        + "OR name_key = :key OR name_key IS NULL) ORDER BY lowered_equal DESC, id")
-                .bind("org", orgId).bind("self", self).bind("name", name).bind("key", key)
-                .map((rs, ctx) -> rs.getBoolean("lowered_equal") || key.equals(rs.getString("name_key"))
-                        || rs.getString("name_key") == null && key.equals(of(rs.getString("name")))
+                        + "OR NOT :ownKey AND (name_key = :key OR name_key IS NULL)) ORDER BY lowered_equal DESC, id")
+                .bind("org", orgId).bind("self", self).bind("name", name).bind("key", key).bind("ownKey", ownKey)
+                .map((rs, ctx) -> rs.getBoolean("lowered_equal") || !ownKey && (key.equals(rs.getString("name_key"))
+                        || rs.getString("name_key") == null && key.equals(of(rs.getString("name"))))
                         ? Optional.of(row.map(rs, ctx)) : Optional.<T>empty())
                 .list().stream().flatMap(Optional::stream).findFirst();
+    }
+
+    /**
+     * Gives row {@code id} of {@code table} (roles, groups) the key of its name {@code name} when it has none and no
+     * other row of its organization holds that key: after a write that renamed it (whose statement leaves a renamed
+     * row keyless, V21_4), or one that rewrote a row an older build wrote. A key another row holds stays with it, and
+     * this row stays keyless (the younger of two names stored before this rule that fold to one).
+     */
+    public static void storeKey(Handle h, String table, long id, String name) {
+        h.createUpdate("UPDATE " + table + " t SET name_key = :key WHERE id = :id AND name_key IS NULL AND NOT EXISTS "
+                        + "(SELECT 1 FROM " + table + " o WHERE o.org_id = t.org_id AND o.name_key = :key)")
+                .bind("id", id).bind("key", of(name)).execute();
     }
 }

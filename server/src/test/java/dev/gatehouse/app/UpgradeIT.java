@@ -125,9 +125,13 @@ class UpgradeIT {
             // as before the migration ran, and those after it, undone so that they run again in order
             h.execute("DROP TABLE import_origin_objects");
             h.execute("ALTER TABLE gatehouse_nodes DROP COLUMN previous_service_key_fingerprint");
+            h.execute("DROP TRIGGER roles_renamed_without_name_key ON roles");
+            h.execute("DROP TRIGGER groups_renamed_without_name_key ON groups");
+            h.execute("DROP FUNCTION renamed_without_name_key()");
             h.execute("ALTER TABLE roles DROP COLUMN name_key");
             h.execute("ALTER TABLE groups DROP COLUMN name_key");
-            h.execute("DELETE FROM flyway_schema_history WHERE version IN ('20.2', '20.3', '21.1', '21.2', '21.3')");
+            h.execute("DELETE FROM flyway_schema_history WHERE version IN ('20.2', '20.3', '21.1', '21.2', '21.3', "
+                    + "'21.4', '21.5')");
         });
         assertThat(listedRooms(org)).as("before the migration").doesNotContain(room);
 
@@ -157,9 +161,12 @@ class UpgradeIT {
         long newerGroup = group(org, "Support");
         database.useTransaction(h -> {
             // as before the migration ran, and those after it, undone so that they run again in order
+            h.execute("DROP TRIGGER roles_renamed_without_name_key ON roles");
+            h.execute("DROP TRIGGER groups_renamed_without_name_key ON groups");
+            h.execute("DROP FUNCTION renamed_without_name_key()");
             h.execute("ALTER TABLE roles DROP COLUMN name_key");
             h.execute("ALTER TABLE groups DROP COLUMN name_key");
-            h.execute("DELETE FROM flyway_schema_history WHERE version IN ('21.2', '21.3')");
+            h.execute("DELETE FROM flyway_schema_history WHERE version IN ('21.2', '21.3', '21.4', '21.5')");
             h.execute("UPDATE roles SET name = 'STRASSE' WHERE id = ?", newer);
             h.execute("UPDATE groups SET name = '\u03bf\u03b4\u03bf\u03c2' WHERE id = ?", newerGroup);
         });
@@ -191,6 +198,81 @@ class UpgradeIT {
         Http.Res renamed = node.service().patch(org.path() + "/roles/" + newer, Map.of("name", "Kunde"));
         assertThat(renamed.status()).as("%s", renamed).isEqualTo(200);
         assertThat(nameKey("roles", newer)).isEqualTo("kunde");
+    }
+
+    /**
+     * A previous build renames a role or group by its name alone (it knows no {@code name_key}): the key of the old
+     * name does not stay behind (V21_4), which kept the old name from every other role or group for good. The renamed
+     * row is keyless, as the rows such a build creates, and still keeps its new name from others; a current node's
+     * rename gives it its key again, and a change of its own case keeps it.
+     */
+    @Test
+    void renameByAPreviousBuild_leavesNoKeyOfTheOldNameBehind() {
+        Fixtures.Org org = fx.org("close");
+        long role = fx.role(org, "Alt", List.of("view_all_leads"));
+        long group = group(org, "Team");
+        database.useHandle(h -> {
+            h.execute("UPDATE roles SET name = 'Neu', updated_at = now() WHERE id = ?", role);
+            h.execute("UPDATE groups SET name = 'Crew', updated_at = now() WHERE id = ?", group);
+        });
+        assertThat(nameKey("roles", role)).isNull();
+        assertThat(nameKey("groups", group)).isNull();
+
+        Http.Res oldRoleName = node.service().post(org.path() + "/roles", Map.of("name", "ALT", "permissions",
+                List.of("view_all_leads")));
+        assertThat(oldRoleName.status()).as("%s", oldRoleName).isEqualTo(201);
+        Http.Res oldGroupName = node.service().post(org.path() + "/groups", Map.of("name", "team"));
+        assertThat(oldGroupName.status()).as("%s", oldGroupName).isEqualTo(201);
+        Http.Res newRoleName = node.service().post(org.path() + "/roles", Map.of("name", "NEU", "permissions",
+                List.of("view_all_leads")));
+        assertThat(newRoleName.status()).as("%s", newRoleName).isEqualTo(409);
+        assertThat(newRoleName.get("detail").stringValue()).contains("(id " + role + ")");
+        Http.Res newGroupName = node.service().post(org.path() + "/groups", Map.of("name", "CREW"));
+        assertThat(newGroupName.status()).as("%s", newGroupName).isEqualTo(409);
+        assertThat(newGroupName.get("detail").stringValue()).contains("(id " + group + ")");
+
+        assertThat(node.service().patch(org.path() + "/roles/" + role, Map.of("name", "Neuer")).status())
+                .isEqualTo(200);
+        assertThat(nameKey("roles", role)).isEqualTo("neuer");
+        assertThat(node.service().patch(org.path() + "/roles/" + role, Map.of("name", "NEUER")).status())
+                .isEqualTo(200);
+        assertThat(nameKey("roles", role)).as("a change of its own case keeps the key").isEqualTo("neuer");
+        assertThat(node.service().patch(org.path() + "/groups/" + group, Map.of("name", "CREW")).status())
+                .isEqualTo(200);
+        assertThat(nameKey("groups", group)).isEqualTo("crew");
+    }
+
+    /**
+     * A rename by a previous build before V21_4 left the key of the old name on the renamed row: V21_5 clears every
+     * key that is not its name's, and the old name is free again.
+     */
+    @Test
+    void keyOfAnOldName_aPreviousBuildsRenameLeftBehind_isClearedByTheMigration() {
+        Fixtures.Org org = fx.org("close");
+        long role = fx.role(org, "Alt", List.of("view_all_leads"));
+        long kept = fx.role(org, "Kept", List.of("view_all_leads"));
+        long group = group(org, "Team");
+        database.useTransaction(h -> {
+            // as before V21_4 and V21_5 ran, undone so that they run again
+            h.execute("DROP TRIGGER roles_renamed_without_name_key ON roles");
+            h.execute("DROP TRIGGER groups_renamed_without_name_key ON groups");
+            h.execute("DROP FUNCTION renamed_without_name_key()");
+            h.execute("DELETE FROM flyway_schema_history WHERE version IN ('21.4', '21.5')");
+            h.execute("UPDATE roles SET name = 'Neu' WHERE id = ?", role);
+            h.execute("UPDATE groups SET name = 'Crew' WHERE id = ?", group);
+        });
+        assertThat(nameKey("roles", role)).as("before the migration").isEqualTo("alt");
+
+        node.restart();
+
+        assertThat(nameKey("roles", role)).isNull();
+        assertThat(nameKey("groups", group)).isNull();
+        assertThat(nameKey("roles", kept)).isEqualTo("kept");
+        Http.Res oldRoleName = node.service().post(org.path() + "/roles", Map.of("name", "ALT", "permissions",
+                List.of("view_all_leads")));
+        assertThat(oldRoleName.status()).as("%s", oldRoleName).isEqualTo(201);
+        Http.Res oldGroupName = node.service().post(org.path() + "/groups", Map.of("name", "team"));
+        assertThat(oldGroupName.status()).as("%s", oldGroupName).isEqualTo(201);
     }
 
     private long group(Fixtures.Org org, String name) {

@@ -9,6 +9,7 @@ import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import static dev.gatehouse.bulk.Bulk.assignment;
+import static dev.gatehouse.bulk.Bulk.export;
 import static dev.gatehouse.bulk.Bulk.importLines;
 import static dev.gatehouse.bulk.Bulk.line;
 import static dev.gatehouse.bulk.Bulk.member;
@@ -189,9 +191,73 @@ class BulkImportIT {
             assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo(code);
             assertThat(res.get("line").longValue()).as("%s", res).isEqualTo(lines.size());
         });
+        // a holder an earlier line of the refused chunk created is named by that line: its id is rolled back
+        Map<List<String>, String> createdByTheChunk = Map.of(
+                List.of(role("Gro\u00df", READ), role("GROSS", READ)), "role_name_taken",
+                List.of(role("Gro\u00df", READ), line("type", "group", "name", "Spare"), role("GROSS", READ)),
+                "role_name_taken",
+                List.of(line("type", "group", "name", "Gro\u00df"), line("type", "group", "name", "GROSS")),
+                "group_name_taken");
+        createdByTheChunk.forEach((lines, code) -> {
+            Http.Res res = importLines(node.service(), org.id(), "", lines);
+            assertThat(res.status()).as("%s", res).isEqualTo(409);
+            assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo(code);
+            assertThat(res.get("detail").stringValue()).as("%s", res).contains("(created by line 1 of this import)")
+                    .doesNotContain("(id ");
+        });
         JsonNode roles = node.service().get(org.path() + "/roles").json().get("items");
         assertThat(roles).extracting(r -> r.get("name").stringValue()).contains("Stra\u00dfe")
                 .doesNotContain("Viewer", "STRASSE", "Gro\u00df", "GROSS");
+    }
+
+    /**
+     * An organization's export imported back into it finds each role and group a line names as stored: of two names
+     * stored before names were composed, which lower() tells apart ({@code Résumé} and {@code Re} U+0301 {@code sume}
+     * U+0301), each line is about its own role, never the other's (whose permissions it once overwrote). A line naming
+     * both, neither as stored, is refused naming them.
+     */
+    @Test
+    void reimportingAnExport_findsEachRoleAsStored_amongNamesStoredBeforeTheyWereComposed() {
+        Fixtures.Org org = fx.org("docs");
+        assertThat(importLines(node.service(), org.id(), "", List.of(role("R\u00e9sum\u00e9", READ),
+                role("Legacy", List.of("doc.read", "doc.write", "records.all")),
+                line("type", "group", "name", "Caf\u00e9"), line("type", "group", "name", "Legacy group"))).status())
+                .isEqualTo(200);
+        db.useHandle(h -> {
+            h.execute("UPDATE roles SET name = 'Re\u0301sume\u0301', name_key = NULL WHERE org_id = ? AND name = "
+                    + "'Legacy'", org.id());
+            h.execute("UPDATE groups SET name = 'Cafe\u0301', name_key = NULL WHERE org_id = ? AND name = "
+                    + "'Legacy group'", org.id());
+        });
+        Map<String, JsonNode> before = rolesByName(org);
+        List<String> exported = export(node.service(), org.id()).stream().map(JsonNode::toString).toList();
+
+        Http.Res again = importLines(node.service(), org.id(), "", exported);
+
+        assertThat(again.status()).as("%s", again).isEqualTo(200);
+        assertThat(again.get("counts").get("role").get("updated").longValue()).as("%s", again).isZero();
+        assertThat(again.get("counts").get("role").get("created").longValue()).as("%s", again).isZero();
+        assertThat(again.get("counts").get("group").get("created").longValue()).as("%s", again).isZero();
+        assertThat(rolesByName(org)).isEqualTo(before);
+
+        Http.Res ambiguous = importLines(node.service(), org.id(), "", List.of(role("re\u0301sume\u0301", READ)));
+        assertThat(ambiguous.status()).as("%s", ambiguous).isEqualTo(400);
+        assertThat(ambiguous.get("code").stringValue()).isEqualTo("ambiguous_reference");
+        assertThat(ambiguous.get("detail").stringValue()).contains("(id " + before.get("R\u00e9sum\u00e9")
+                .get("id").longValue() + ")", "(id " + before.get("Re\u0301sume\u0301").get("id").longValue() + ")");
+        Http.Res reference = importLines(node.service(), org.id(), "", List.of(member("res", "r\u00c9sum\u00c9"),
+                member("ref", "re\u0301sume\u0301")));
+        assertThat(reference.status()).as("%s", reference).isEqualTo(400);
+        assertThat(reference.get("line").longValue()).isEqualTo(2);
+        assertThat(rolesByName(org)).isEqualTo(before);
+    }
+
+    /** The organization's roles by name, as the API lists them. */
+    private static Map<String, JsonNode> rolesByName(Fixtures.Org org) {
+        Map<String, JsonNode> roles = new TreeMap<>();
+        node.service().get(org.path() + "/roles").json().get("items").forEach(r -> roles.put(r.get("name")
+                .stringValue(), r));
+        return roles;
     }
 
     @Test

@@ -3,10 +3,12 @@ package dev.gatehouse.group;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,11 +20,13 @@ class GroupsIT {
 
     static TestNode node;
     static Fixtures fx;
+    static Jdbi db;
 
     @BeforeAll
     static void start() {
         node = TestNode.start();
         fx = new Fixtures(node);
+        db = TestDatabase.jdbi(node.databaseUrl());
     }
 
     @AfterAll
@@ -161,6 +165,38 @@ class GroupsIT {
         Http.Res own = node.service().patch(org.path() + "/groups/" + strasse, Map.of("name", "STRASSE"));
         assertThat(own.status()).as("%s", own).isEqualTo(200);
         assertThat(own.get("name").stringValue()).isEqualTo("STRASSE");
+    }
+
+    /**
+     * Of two names stored before the folded key that fold to one ({@code STRASSE} without a key beside {@code Straße}
+     * holding it), each group may change its own case, the key staying with the one holding it; a group sent its own
+     * name as stored before names were composed ({@code Cafe} U+0301 beside {@code Café}) is not renamed.
+     */
+    @Test
+    void namesStoredBeforeTheFoldedKey_mayChangeTheirOwnCase_andBeSentBackAsStored() {
+        var org = fx.org("close");
+        long keyed = group(org, "Stra\u00dfe");
+        long keyless = group(org, "Legacy one");
+        group(org, "Caf\u00e9");
+        long decomposed = group(org, "Legacy two");
+        db.useHandle(h -> {
+            h.execute("UPDATE groups SET name = 'STRASSE', name_key = NULL WHERE id = ?", keyless);
+            h.execute("UPDATE groups SET name = 'Cafe\u0301', name_key = NULL WHERE id = ?", decomposed);
+        });
+
+        Http.Res ownCase = node.service().patch(org.path() + "/groups/" + keyless, Map.of("name", "Strasse"));
+        assertThat(ownCase.status()).as("%s", ownCase).isEqualTo(200);
+        assertThat(ownCase.get("name").stringValue()).isEqualTo("Strasse");
+        Http.Res holderCase = node.service().patch(org.path() + "/groups/" + keyed, Map.of("name", "STRA\u00dfE"));
+        assertThat(holderCase.status()).as("%s", holderCase).isEqualTo(200);
+        List<Long> holders = db.withHandle(h -> h.createQuery("SELECT id FROM groups WHERE org_id = :org "
+                + "AND name_key = 'strasse'").bind("org", org.id()).mapTo(Long.class).list());
+        assertThat(holders).containsExactly(keyed);
+
+        Http.Res asStored = node.service().patch(org.path() + "/groups/" + decomposed, Map.of("name", "Cafe\u0301"));
+        assertThat(asStored.status()).as("%s", asStored).isEqualTo(200);
+        assertThat(asStored.get("name").stringValue()).isEqualTo("Cafe\u0301");
+        assertThat(asStored.get("version").intValue()).as("not renamed").isEqualTo(1);
     }
 
     @Test

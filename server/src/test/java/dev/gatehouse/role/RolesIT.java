@@ -7,10 +7,12 @@ import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
 import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.Statements;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,11 +25,13 @@ class RolesIT {
 
     static TestNode node;
     static Fixtures fx;
+    static Jdbi db;
 
     @BeforeAll
     static void start() {
         node = TestNode.start();
         fx = new Fixtures(node);
+        db = TestDatabase.jdbi(node.databaseUrl());
     }
 
     @AfterAll
@@ -444,6 +448,54 @@ class RolesIT {
         Http.Res freed = node.service().post(org.path() + "/roles", Map.of("name", "Stra\u00dfe\u00dfe",
                 "permissions", List.of("view_all_leads")));
         assertThat(freed.status()).as("another name is free: %s", freed).isEqualTo(201);
+    }
+
+    /**
+     * Of two names stored before the folded key that fold to one ({@code STRASSE} without a key beside {@code Straße}
+     * holding it; {@code FUSS2} without one beside {@code Fuß2}), each role may change its own case, and keeps or takes
+     * the key only where the other does not hold it; a name the other has as lower() folds it stays the other's. A
+     * role sent its own name as stored — one stored before names were composed, {@code Re} U+0301 {@code sume}
+     * U+0301 beside {@code Résumé}, as a client reading then writing the role sends it — is not renamed.
+     */
+    @Test
+    void namesStoredBeforeTheFoldedKey_mayChangeTheirOwnCase_andBeSentBackAsStored() {
+        var org = fx.org("close");
+        long keyed = fx.role(org, "Stra\u00dfe", List.of("view_all_leads"));
+        long keyless = fx.role(org, "Legacy one", List.of("view_all_leads"));
+        long fuss = fx.role(org, "Fu\u00df2", List.of("view_all_leads"));
+        long fussTwin = fx.role(org, "Legacy two", List.of("view_all_leads"));
+        long resume = fx.role(org, "R\u00e9sum\u00e9", List.of("view_all_leads"));
+        long decomposed = fx.role(org, "Legacy three", List.of("view_all_leads"));
+        db.useHandle(h -> {
+            h.execute("UPDATE roles SET name = 'STRASSE', name_key = NULL WHERE id = ?", keyless);
+            h.execute("UPDATE roles SET name = 'FUSS2', name_key = NULL WHERE id = ?", fussTwin);
+            h.execute("UPDATE roles SET name = 'Re\u0301sume\u0301', name_key = NULL WHERE id = ?", decomposed);
+        });
+
+        Http.Res ownCase = node.service().patch(org.path() + "/roles/" + keyless, Map.of("name", "Strasse"));
+        assertThat(ownCase.status()).as("%s", ownCase).isEqualTo(200);
+        assertThat(ownCase.get("name").stringValue()).isEqualTo("Strasse");
+        assertThat(nameKey(keyless)).as("Stra\u00dfe holds the key").isNull();
+        assertThat(nameKey(keyed)).isEqualTo("strasse");
+        Http.Res holderCase = node.service().patch(org.path() + "/roles/" + fuss, Map.of("name", "FU\u00df2"));
+        assertThat(holderCase.status()).as("%s", holderCase).isEqualTo(200);
+        assertThat(nameKey(fuss)).isEqualTo("fuss2");
+        Http.Res twinsName = node.service().patch(org.path() + "/roles/" + keyless, Map.of("name", "stra\u00dfe"));
+        assertThat(twinsName.status()).as("%s", twinsName).isEqualTo(409);
+        assertThat(twinsName.get("detail").stringValue()).contains("(id " + keyed + ")");
+
+        Http.Res asStored = node.service().patch(org.path() + "/roles/" + decomposed, Map.of("name",
+                "Re\u0301sume\u0301", "description", "kept"));
+        assertThat(asStored.status()).as("%s", asStored).isEqualTo(200);
+        assertThat(asStored.get("name").stringValue()).isEqualTo("Re\u0301sume\u0301");
+        assertThat(asStored.get("description").stringValue()).isEqualTo("kept");
+        assertThat(node.service().get(org.path() + "/roles/" + resume).get("name").stringValue())
+                .isEqualTo("R\u00e9sum\u00e9");
+    }
+
+    private static String nameKey(long role) {
+        return db.withHandle(h -> h.createQuery("SELECT name_key FROM roles WHERE id = :id").bind("id", role)
+                .mapTo(String.class).one());
     }
 
     /**

@@ -38,4 +38,13 @@ class NameKeyTest {
         }
         assertThat(NameKey.of("k\u0131rm\u0131z\u0131")).isEqualTo("k\u0131rm\u0131z\u0131");
     }
+
+    @Test
+    void anObjectsOwnName_composedOrAsStored_isNoRename_whileAChangeOfCaseIs() {
+        assertThat(NameKey.renamed("Re\u0301sume\u0301", "R\u00e9sum\u00e9")).isEqualTo("Re\u0301sume\u0301");
+        assertThat(NameKey.renamed("Re\u0301sume\u0301", "Re\u0301sume\u0301")).isEqualTo("Re\u0301sume\u0301");
+        assertThat(NameKey.renamed("R\u00e9sum\u00e9", "Re\u0301sume\u0301")).isEqualTo("R\u00e9sum\u00e9");
+        assertThat(NameKey.renamed("Re\u0301sume\u0301", "R\u00c9SUM\u00c9")).isEqualTo("R\u00c9SUM\u00c9");
+        assertThat(NameKey.renamed("STRASSE", "Strasse")).isEqualTo("Strasse");
+    }
 }
