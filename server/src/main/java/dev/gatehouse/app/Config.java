@@ -38,11 +38,14 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    /** Four numbers with dots between: an IPv4 address in shape, which no host name can have. */
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d+(\\.\\d+){3}");
 
     public Config {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("--host must name an address");
         }
+        requireValidIpv4(host);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, got " + port);
         }
@@ -100,6 +103,22 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
     /** A node on {@code host:port} over the embedded database in {@code dataDir}, every feature at its defaults. */
     public static Config defaults(String host, int port, Path dataDir) {
         return new Config(host, port, dataDir, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * A {@code --host} written as an IPv4 address ({@code 999.1.1.1}) must be one: each of its four numbers 0 to 255.
+     * Taken for a host name it was looked up, and refused as one that does not resolve.
+     */
+    private static void requireValidIpv4(String host) {
+        if (!DOTTED_QUAD.matcher(host).matches()) {
+            return;
+        }
+        for (String part : host.split("\\.")) {
+            if (part.length() > 3 || Integer.parseInt(part) > 255) {
+                throw new IllegalArgumentException("--host " + host + " is not a valid address: an IPv4 address is "
+                        + "four numbers of 0 to 255");
+            }
+        }
     }
 
     /**

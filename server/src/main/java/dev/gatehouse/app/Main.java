@@ -189,21 +189,42 @@ public final class Main implements Runnable {
          * address in brackets ({@code [::1]}, its zone's {@code %} escaped); a name or an IPv4 address as it is.
          */
         static String urlHost(String host) {
-            String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-            if (bare.equals("0.0.0.0")) {
+            if (everyAddress(host)) {
                 return "localhost";
             }
+            String bare = bare(host);
+            return bare.contains(":") ? "[" + bare.replace("%", "%25") + "]" : bare;
+        }
+
+        /**
+         * Where a start line says a node listens on {@code port}: the URL of {@code path} there; on every address
+         * ({@code 0.0.0.0}, {@code ::}) said so, with the URL that reaches it from this machine ({@code all addresses,
+         * port 8080 (http://localhost:8080)}).
+         */
+        static String listening(String host, String scheme, int port, String path) {
+            String url = scheme + "://" + urlHost(host) + ":" + port + path;
+            return everyAddress(host) ? "all addresses, port " + port + " (" + url + ")" : url;
+        }
+
+        /** Whether {@code host} is the address of every interface: {@code 0.0.0.0}, {@code ::} (however written). */
+        private static boolean everyAddress(String host) {
+            String bare = bare(host);
+            if (bare.equals("0.0.0.0")) {
+                return true;
+            }
             if (!bare.contains(":")) {
-                return bare;
+                return false;
             }
             try {
-                if (InetAddress.getByName(bare).isAnyLocalAddress()) { // a literal: nothing is looked up
-                    return "localhost";
-                }
+                return InetAddress.getByName(bare).isAnyLocalAddress(); // a literal: nothing is looked up
             } catch (UnknownHostException e) {
-                // not an address after all: shown in brackets as it was written
+                return false; // not an address after all
             }
-            return "[" + bare.replace("%", "%25") + "]";
+        }
+
+        /** {@code host} without the brackets an IPv6 address may be written in. */
+        private static String bare(String host) {
+            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         }
 
         @Override
@@ -242,13 +263,13 @@ public final class Main implements Runnable {
                 // Stopping on SIGTERM/SIGINT is the normal end of a server: exit 0, not the JVM's 128 + signal.
                 Runtime.getRuntime().halt(0);
             }, "gatehouse-shutdown"));
-            String hostShown = urlHost(config.host());
-            System.out.println("Gatehouse listening on http://" + hostShown + ":" + node.port());
+            String host = config.host();
+            System.out.println("Gatehouse listening on " + listening(host, "http", node.port(), ""));
             if (node.tlsPort() > 0) {
-                System.out.println("Gatehouse listening on https://" + hostShown + ":" + node.tlsPort());
+                System.out.println("Gatehouse listening on " + listening(host, "https", node.tlsPort(), ""));
             }
             if (node.managementPort() > 0) {
-                System.out.println("Gatehouse metrics on http://" + hostShown + ":" + node.managementPort() + "/metrics");
+                System.out.println("Gatehouse metrics on " + listening(host, "http", node.managementPort(), "/metrics"));
             }
             if (node.generatedServiceKey() != null) {
                 System.out.println("Service key (shown once, stored hashed): " + node.generatedServiceKey());

@@ -39,8 +39,10 @@ final class PrivateFiles {
     }
 
     /**
-     * Creates {@code dir} (and missing parents) as {@code 0700}, or narrows an existing one to {@code 0700}. A file or
-     * a symbolic link to nothing where a directory should be is said so: the file system names only its path.
+     * Creates {@code dir} (and missing parents) as {@code 0700}, or narrows an existing one to {@code 0700}: the
+     * directory itself, when {@code dir} reaches it through a symbolic link (a {@code --data-dir} pointing at a volume).
+     * A file or a symbolic link to nothing where a directory should be is said so: the file system names only its
+     * path.
      *
      * @return true when an existing directory was narrowed
      */
@@ -49,7 +51,7 @@ final class PrivateFiles {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, attributes(DIRECTORY));
             }
-            return restrict(dir, DIRECTORY);
+            return restrict(dir.toRealPath(), DIRECTORY);
         } catch (FileAlreadyExistsException e) {
             throw new UncheckedIOException("cannot create the private directory " + dir, notADirectory(dir, e));
         } catch (IOException e) {

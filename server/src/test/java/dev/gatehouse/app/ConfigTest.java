@@ -194,6 +194,16 @@ class ConfigTest {
     }
 
     /** An empty path is the working directory: never taken for the data directory. */
+    /** A host in the shape of an IPv4 address is one: a number over 255 is not looked up as a name that fails. */
+    @Test
+    void hostShapedAsAnIpv4AddressWithANumberOver255_isRefusedAsNotAValidAddress() {
+        assertThatThrownBy(() -> Config.defaults("999.1.1.1", 80, DIR))
+                .hasMessage("--host 999.1.1.1 is not a valid address: an IPv4 address is four numbers of 0 to 255");
+        assertThatThrownBy(() -> Config.defaults("10.0.0.256", 80, DIR)).hasMessageContaining("not a valid address");
+        assertThat(Config.defaults("255.255.255.255", 80, DIR).host()).isEqualTo("255.255.255.255");
+        assertThat(Config.defaults("gatehouse-999.internal", 80, DIR).host()).isEqualTo("gatehouse-999.internal");
+    }
+
     @Test
     void emptyDataDir_isRefused() {
         assertThatThrownBy(() -> Config.defaults("h", 80, Path.of(""))).hasMessage("--data-dir must name a directory");
@@ -210,6 +220,18 @@ class ConfigTest {
         assertThat(Main.Serve.urlHost("0.0.0.0")).isEqualTo("localhost");
         assertThat(Main.Serve.urlHost("::")).isEqualTo("localhost");
         assertThat(Main.Serve.urlHost("0:0:0:0:0:0:0:0")).isEqualTo("localhost");
+    }
+
+    /** The start lines say where the node listens: on every address, said so, beside the URL that reaches it here. */
+    @Test
+    void listening_onEveryAddress_saysSo_besideTheUrlReachingIt() {
+        assertThat(Main.Serve.listening("0.0.0.0", "http", 8080, ""))
+                .isEqualTo("all addresses, port 8080 (http://localhost:8080)");
+        assertThat(Main.Serve.listening("::", "https", 8443, "")).isEqualTo("all addresses, port 8443 (https://localhost:8443)");
+        assertThat(Main.Serve.listening("[::]", "http", 9090, "/metrics"))
+                .isEqualTo("all addresses, port 9090 (http://localhost:9090/metrics)");
+        assertThat(Main.Serve.listening("127.0.0.1", "http", 8080, "")).isEqualTo("http://127.0.0.1:8080");
+        assertThat(Main.Serve.listening("::1", "http", 9090, "/metrics")).isEqualTo("http://[::1]:9090/metrics");
     }
 
     @Test

@@ -4,8 +4,10 @@ import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Await;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -150,6 +152,74 @@ class RestartIT {
             assertThat(answer.status()).as("%s", answer).isEqualTo(201);
             stopped.get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * A stop answers a request arriving on an open connection 503 {@code node_stopping}, and lets a request whose body
+     * is still arriving finish: the new request was answered by a closed connection once the stop had closed the
+     * connections idle for a second.
+     */
+    @Test
+    void stopping_letsABodyStillArrivingFinish_andAnswersANewRequestOnAnOpenConnection503() throws Exception {
+        try (TestNode node = TestNode.start()) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            int port = URI.create(node.baseUrl()).getPort();
+            String body = "{\"member_id\": " + org.adminId() + ", \"permission\": \"view_all_leads\"}";
+            try (RawHttp arriving = RawHttp.connect(port); RawHttp keptAlive = RawHttp.connect(port)) {
+                assertThat(keptAlive.send(get("/v1/orgs/" + org.id(), org.adminKey())).read(Duration.ofSeconds(10))
+                        .status()).isEqualTo(200);
+                arriving.send(checkHead(org.path(), org.adminKey(), body.length()) + body.substring(0, 10));
+                CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> node.node().close());
+                Thread.sleep(300); // the stop has begun
+
+                RawHttp.Response refused = keptAlive.send(get("/v1/orgs/" + org.id(), org.adminKey()))
+                        .read(Duration.ofSeconds(10));
+                assertThat(refused.status()).as("%s", refused).isEqualTo(503);
+                assertThat(Json.readTree(refused.body()).get("code").stringValue()).isEqualTo("node_stopping");
+                assertThat(refused.header("Retry-After")).isEqualTo("1");
+
+                RawHttp.Response answered = arriving.send(body.substring(10)).read(Duration.ofSeconds(10));
+                assertThat(answered.status()).as("%s", answered).isEqualTo(200);
+                assertThat(Json.readTree(answered.body()).get("allowed").booleanValue()).isTrue();
+                stopped.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * A body that stalls while the node stops is answered 503 {@code node_stopping}, the connection closed: it was
+     * 408, as if the client had let the connection's idle timeout pass.
+     */
+    @Test
+    void stopping_answersABodyThatStalls503NodeStopping_notATimeoutOfTheClient() throws Exception {
+        try (TestNode node = TestNode.start()) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            int port = URI.create(node.baseUrl()).getPort();
+            String body = "{\"member_id\": " + org.adminId() + ", \"permission\": \"view_all_leads\"}";
+            try (RawHttp arriving = RawHttp.connect(port)) {
+                arriving.send(checkHead(org.path(), org.adminKey(), body.length()) + body.substring(0, 10));
+                Thread.sleep(300);
+                CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> node.node().close());
+
+                RawHttp.Response cut = arriving.read(Duration.ofSeconds(20));
+                assertThat(cut.status()).as("%s", cut).isEqualTo(503);
+                assertThat(Json.readTree(cut.body()).get("code").stringValue()).isEqualTo("node_stopping");
+                assertThat(cut.header("Retry-After")).isEqualTo("1");
+                assertThat(cut.header("Connection")).isEqualTo("close");
+                stopped.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String get(String path, String key) {
+        return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key + "\r\n\r\n";
+    }
+
+    private static String checkHead(String orgPath, String key, int length) {
+        return "POST " + orgPath + "/check HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n";
     }
 
     private static boolean waitingForLock(Jdbi db) {

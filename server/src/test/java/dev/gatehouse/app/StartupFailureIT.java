@@ -518,10 +518,11 @@ class StartupFailureIT {
 
     /**
      * The startup lines name URLs a client can use: an IPv6 host in brackets ({@code http://[::1]:port}: it was
-     * {@code http://::1:port}), the address of every interface ({@code ::}, as {@code 0.0.0.0}) as localhost.
+     * {@code http://::1:port}); on the address of every interface ({@code ::}, as {@code 0.0.0.0}) they say so, with
+     * the URL that reaches the node from this machine (it was {@code http://localhost:port} alone).
      */
     @Test
-    void startupLines_showAnIpv6HostInBrackets_andEveryAddressAsLocalhost() throws Exception {
+    void startupLines_showAnIpv6HostInBrackets_andSayWhenTheNodeListensOnEveryAddress() throws Exception {
         Assumptions.assumeTrue(Files.readString(Path.of("/proc/net/if_inet6")).contains(" lo"),
                 "the IPv6 loopback address is configured");
         List<String> lines = startupLines(3, "::1", "--tls-port", "0", "--management-port", "0");
@@ -532,7 +533,7 @@ class StartupFailureIT {
 
         List<String> everywhere = startupLines(1, "::");
         assertThat(everywhere).hasSize(1);
-        assertThat(everywhere.get(0)).matches("Gatehouse listening on http://localhost:\\d+");
+        assertThat(everywhere.get(0)).matches("Gatehouse listening on all addresses, port (\\d+) \\(http://localhost:\\1\\)");
     }
 
     /**
@@ -551,7 +552,7 @@ class StartupFailureIT {
                     () -> !started.process().isAlive() || startupLinesSoFar(started).size() == count);
             List<String> lines = startupLinesSoFar(started);
             for (String line : lines) {
-                Matcher url = Pattern.compile("(http://\\S+?)(/metrics)?$").matcher(line);
+                Matcher url = Pattern.compile("(http://[^\\s)]+?)(/metrics)?\\)?$").matcher(line);
                 if (url.find()) {
                     HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create(url.group(1) + "/healthz")).timeout(Duration.ofSeconds(10)).build(),

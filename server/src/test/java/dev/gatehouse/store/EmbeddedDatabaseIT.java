@@ -123,6 +123,22 @@ class EmbeddedDatabaseIT {
     }
 
     @Test
+    void dataDirectoryReachedThroughALink_isNarrowedItself() throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path link = Files.createSymbolicLink(dir.resolveSibling(dir.getFileName() + "-link"), dir);
+        try {
+            try (EmbeddedDatabase db = EmbeddedDatabase.start(link, false)) {
+                assertThat(kept(db, "SELECT 'serving'")).containsExactly("serving");
+                assertThat(mode(dir)).isEqualTo("rwx------");
+                assertThat(Files.isSymbolicLink(link)).isTrue();
+                assertThat(mode(dir.resolve(EmbeddedDatabase.CLUSTER))).isEqualTo("rwx------");
+            }
+        } finally {
+            Files.deleteIfExists(link);
+        }
+    }
+
+    @Test
     void secondStartOnTheSameDataDirectory_isRefused_andTheRunningOneIsUntouched() {
         assertThatThrownBy(() -> EmbeddedDatabase.start(sharedDir, false))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("in use by another running Gatehouse");

@@ -13,6 +13,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -49,6 +50,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * declared or declared over the limit: the application reads them as they arrive, bounded by the connection's idle
  * timeout. A body declared within the limit is read here like any other, so a small import trickled byte by byte
  * holds no thread either.
+ *
+ * <p>While the server stops, a body that stops arriving for the stop's grace is answered 503 (the server's error
+ * handler renders it as {@code node_stopping}): the stop cut it off, the client is not to blame.
  *
  * <p>Thread-safe: each request's reading is serialized by Jetty's demand mechanism and guarded by the
  * {@link Loading} lock against its deadline.
@@ -229,8 +233,10 @@ final class BodyBuffer extends Handler.Wrapper {
                     if (Content.Chunk.isFailure(chunk)) {
                         failure = chunk.getFailure();
                         // the connection's idle timeout ran out before the body's deadline: a body not received in
-                        // time all the same (it was answered as an error of the server)
-                        outcome = failure instanceof TimeoutException ? Outcome.STALLED : Outcome.FAILED;
+                        // time all the same (it was answered as an error of the server) — unless the server is
+                        // stopping, which shortens every connection's idle timeout to its grace: then the stop cut it
+                        outcome = !(failure instanceof TimeoutException) ? Outcome.FAILED
+                                : stopping() ? Outcome.CUT_BY_STOP : Outcome.STALLED;
                     } else {
                         take(chunk.getByteBuffer());
                         boolean last = chunk.isLast();
@@ -258,6 +264,7 @@ final class BodyBuffer extends Handler.Wrapper {
                 case TOO_LARGE -> tooLarge(request, response, callback, true);
                 case TOO_LARGE_UNREAD -> tooLarge(request, response, callback, false);
                 case STALLED -> notInTime("nothing of the request body received within the connection's idle timeout");
+                case CUT_BY_STOP -> cutByStop();
                 case FAILED -> callback.failed(failure);
             }
         }
@@ -297,6 +304,22 @@ final class BodyBuffer extends Handler.Wrapper {
             Response.writeError(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408, why);
         }
 
+        /** Whether the server is stopping: its connector accepts no more connections. */
+        private boolean stopping() {
+            Connector connector = request.getConnectionMetaData().getConnector();
+            return connector != null && connector.isShutdown();
+        }
+
+        /**
+         * 503, and the connection closed: the body did not finish arriving within the stop's grace. The request was
+         * not run, and may be sent again (the server's error handler says so: {@code node_stopping}).
+         */
+        private void cutByStop() {
+            closeAfter(response);
+            Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503,
+                    "the server stopped before the request body arrived");
+        }
+
         private void handOn() {
             Request buffered = new BufferedRequest(request, ByteBuffer.wrap(bytes, 0, size));
             try {
@@ -309,7 +332,7 @@ final class BodyBuffer extends Handler.Wrapper {
         }
     }
 
-    private enum Outcome { COMPLETE, TOO_LARGE, TOO_LARGE_UNREAD, STALLED, FAILED }
+    private enum Outcome { COMPLETE, TOO_LARGE, TOO_LARGE_UNREAD, STALLED, CUT_BY_STOP, FAILED }
 
     /** A request whose body was read already: the application reads it from memory. */
     private static final class BufferedRequest extends Request.Wrapper {
