@@ -66,11 +66,25 @@ public final class OfficeService {
 
     // ---------------------------------------------------------------- regions
 
+    /** Every region of the organization, by id, as the native API lists them. */
     public OfficePage<Region> regions(Principal principal, long orgId, int afterId, int offset, int limit) {
+        return regions(principal, orgId, new RegionQuery(false, afterId, offset, limit));
+    }
+
+    /** Regions as the query asks ({@link RegionQuery}: all, or those the caller manages), by id. */
+    public OfficePage<Region> regions(Principal principal, long orgId, RegionQuery query) {
         return access.read(principal, orgId, (h, caller) -> {
             requireRoomsOrg(h, orgId);
-            return caller.external() ? new OfficePage<Region>(List.of(), 0)
-                    : store.regions(h, orgId, afterId, offset, limit);
+            if (caller.external()) {
+                return new OfficePage<Region>(List.of(), 0);
+            }
+            if (!query.managedOnly() || caller.isService()) {
+                return store.regions(h, orgId, query, null);
+            }
+            if (ClassicHierarchy.applies(orgModels.model(h, orgId))) {
+                return store.regions(h, orgId, query, caller.memberId());
+            }
+            return caller.has(MANAGE) ? store.regions(h, orgId, query, null) : new OfficePage<Region>(List.of(), 0);
         });
     }
 

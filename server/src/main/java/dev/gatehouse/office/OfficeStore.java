@@ -21,21 +21,35 @@ final class OfficeStore {
             + "o.state_id, o.postal_code, o.country_id, o.time_zone_id, o.phone, o.version, o.created_at, o.updated_at";
     private static final String REGION_COLUMNS = "id, org_id, name, version, created_at, updated_at";
     /**
+     * The member {@code :viewer} as the lists narrowed to it read it: its default office, offices and regions, and its
+     * access level as its User shows it — Admin while it holds the default admin role (a member promoted to it keeps
+     * the profile it had), else its profile's, else Contributor.
+     */
+    private static final String VIEWER = "(SELECT p.default_office_id, p.offices, p.regions, CASE WHEN "
+            + "r.default_for_admin THEN 'Admin' ELSE coalesce(p.access_level, 'Contributor') END AS level "
+            + "FROM members m JOIN roles r ON r.id = m.role_id LEFT JOIN rooms_profiles p ON p.member_id = m.id "
+            + "WHERE m.id = :viewer) v";
+    /**
      * Offices matching a search; {@code :viewer} (a member id, or null for everyone) narrows them to those it works
      * in — its default office, and the offices its access level works through: its offices at Office, the offices of
-     * its regions at Region, both at Contributor — unless its access level is Company or Admin (stored, or the
-     * default: Admin for the default admin role). A list its level does not work through (an Office-level user's
-     * regions) is data: in a v5 company it gives no reach (a Manager's roles follow its level's list alone), so it
-     * adds no office here either.
+     * its regions at Region, both at Contributor — unless its access level ({@link #VIEWER}) is Company or Admin. A
+     * list its level does not work through (an Office-level user's regions) is data: in a v5 company it gives no
+     * reach (a Manager's roles follow its level's list alone), so it adds no office here either.
      */
     private static final String OFFICES = " FROM offices o WHERE o.org_id = :org AND o.id > :after "
             + "AND (CAST(:search AS text) IS NULL OR strpos(lower(o.name), lower(CAST(:search AS text))) > 0) "
-            + "AND (CAST(:viewer AS bigint) IS NULL OR EXISTS (SELECT 1 FROM (SELECT p.default_office_id, p.offices, "
-            + "p.regions, coalesce(p.access_level, CASE WHEN r.default_for_admin THEN 'Admin' ELSE 'Contributor' END) "
-            + "AS level FROM members m JOIN roles r ON r.id = m.role_id LEFT JOIN rooms_profiles p ON p.member_id = m.id "
-            + "WHERE m.id = :viewer) v WHERE v.level IN ('Company', 'Admin') OR o.id = v.default_office_id "
+            + "AND (CAST(:viewer AS bigint) IS NULL OR EXISTS (SELECT 1 FROM " + VIEWER + " "
+            + "WHERE v.level IN ('Company', 'Admin') OR o.id = v.default_office_id "
             + "OR v.level <> 'Region' AND o.id = ANY (v.offices) "
             + "OR v.level <> 'Office' AND o.region_id = ANY (v.regions)))";
+    /**
+     * Regions after {@code :after}; {@code :viewer} (a member id, or null for every region) narrows them to those a
+     * v5 company's member manages through its access level ({@link #VIEWER}): every region at Company and Admin, its
+     * regions at Region, none at another level (an Office-level Manager's regions are data: they give no reach).
+     */
+    private static final String REGIONS = " FROM regions g WHERE g.org_id = :org AND g.id > :after "
+            + "AND (CAST(:viewer AS bigint) IS NULL OR EXISTS (SELECT 1 FROM " + VIEWER + " "
+            + "WHERE v.level IN ('Company', 'Admin') OR v.level = 'Region' AND g.id = ANY (v.regions)))";
 
     // ---------------------------------------------------------------- regions
 
@@ -52,13 +66,14 @@ final class OfficeStore {
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> region(rs)).findOne();
     }
 
-    OfficePage<Region> regions(Handle h, long orgId, int after, int offset, int limit) {
-        int total = h.createQuery("SELECT count(*) FROM regions WHERE org_id = :org AND id > :after")
-                .bind("org", orgId).bind("after", after).mapTo(Integer.class).one();
-        List<Region> items = h.createQuery("SELECT " + REGION_COLUMNS + " FROM regions WHERE org_id = :org "
-                        + "AND id > :after ORDER BY id OFFSET :offset LIMIT :limit")
-                .bind("org", orgId).bind("after", after).bind("offset", offset).bind("limit", limit)
-                .map((rs, ctx) -> region(rs)).list();
+    /** Regions as {@code q} asks; {@code viewer} narrows them to those it manages in a v5 company ({@link #REGIONS}). */
+    OfficePage<Region> regions(Handle h, long orgId, RegionQuery q, Long viewer) {
+        int total = h.createQuery("SELECT count(*)" + REGIONS).bind("org", orgId).bind("after", q.afterId())
+                .bind("viewer", viewer).mapTo(Integer.class).one();
+        List<Region> items = h.createQuery("SELECT " + REGION_COLUMNS + REGIONS + " ORDER BY g.id OFFSET :offset "
+                        + "LIMIT :limit")
+                .bind("org", orgId).bind("after", q.afterId()).bind("viewer", viewer).bind("offset", q.offset())
+                .bind("limit", q.limit()).map((rs, ctx) -> region(rs)).list();
         return new OfficePage<>(items, total);
     }
 

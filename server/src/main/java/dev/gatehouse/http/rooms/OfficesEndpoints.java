@@ -9,6 +9,7 @@ import dev.gatehouse.office.OfficePage;
 import dev.gatehouse.office.OfficeQuery;
 import dev.gatehouse.office.OfficeService;
 import dev.gatehouse.office.Region;
+import dev.gatehouse.office.RegionQuery;
 import dev.gatehouse.room.ESignPermissionProfile;
 import dev.gatehouse.room.Slice;
 import io.javalin.http.Context;
@@ -70,10 +71,10 @@ final class OfficesEndpoints {
         Accounts.Account a = accounts.resolve(ctx);
         Fields f = Wire.body(ctx);
         OfficeFields fields = new OfficeFields(f.name("name", true, MAX_TEXT), Wire.id(f, "regionId", false),
-                f.string("address1", false, MAX_TEXT), f.string("address2", false, MAX_TEXT),
-                f.string("city", false, MAX_TEXT), f.string("stateId", false, MAX_TEXT),
-                f.string("postalCode", false, MAX_TEXT), f.string("countryId", false, MAX_TEXT),
-                f.string("timeZoneId", false, MAX_TEXT), f.string("phone", false, MAX_TEXT));
+                Wire.optional(f, "address1", MAX_TEXT), Wire.optional(f, "address2", MAX_TEXT),
+                Wire.optional(f, "city", MAX_TEXT), Wire.optional(f, "stateId", MAX_TEXT),
+                Wire.optional(f, "postalCode", MAX_TEXT), Wire.optional(f, "countryId", MAX_TEXT),
+                Wire.optional(f, "timeZoneId", MAX_TEXT), Wire.optional(f, "phone", MAX_TEXT));
         f.check();
         var written = offices.createOffice(a.principal(), a.orgId(), fields, "regionId");
         Wire.written(ctx, 201, written, office(written.value()));
@@ -84,12 +85,14 @@ final class OfficesEndpoints {
         Wire.written(ctx, 204, offices.deleteOffice(a.principal(), a.orgId(), Wire.pathId(ctx, "officeId"), null), null);
     }
 
+    /** RegionSummaryList; {@code managedOnly}: the regions the caller manages ({@link RegionQuery}). */
     private void regions(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
         int start = Wire.start(ctx);
         int count = Wire.count(ctx);
-        Wire.json(ctx, 200, Wire.page(ctx, "regionSummaries", slice(offices.regions(a.principal(), a.orgId(), 0, start,
-                count)), start, count, OfficesEndpoints::region));
+        RegionQuery query = new RegionQuery(Wire.queryBool(ctx, "managedOnly", false), 0, start, count);
+        Wire.json(ctx, 200, Wire.page(ctx, "regionSummaries", slice(offices.regions(a.principal(), a.orgId(), query)),
+                start, count, OfficesEndpoints::region));
     }
 
     private void region(Context ctx) {

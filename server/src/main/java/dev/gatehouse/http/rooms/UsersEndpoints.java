@@ -124,9 +124,9 @@ final class UsersEndpoints {
         Integer defaultOfficeId = Wire.id(f, "defaultOfficeId", false);
         List<Integer> offices = Wire.ids(f, "offices");
         List<Integer> regions = Wire.ids(f, "regions");
-        String eSign = f.string("eSignPermissionProfileId", false, 100);
+        String eSign = Wire.optional(f, "eSignPermissionProfileId", 100);
         f.bool("subscribeToRoomsActivityNotifications");
-        f.string("redirectUrl", false, 2000);
+        Wire.optional(f, "redirectUrl", 2000);
         if (level == AccessLevel.REGION && regions.isEmpty()) {
             f.error("regions", "is required with accessLevel Region");
         }
@@ -159,7 +159,7 @@ final class UsersEndpoints {
         String firstName = f.name("firstName", true, MAX_NAME);
         String lastName = f.name("lastName", true, MAX_NAME);
         String email = f.email("email", true);
-        String eSign = kind == ClassicKind.ADMIN ? null : f.string("eSignPermissionProfileId", false, 100);
+        String eSign = kind == ClassicKind.ADMIN ? null : Wire.optional(f, "eSignPermissionProfileId", 100);
         AccessLevel level = switch (kind) {
             case ADMIN -> AccessLevel.ADMIN;
             case AGENT -> AccessLevel.CONTRIBUTOR;
@@ -184,7 +184,7 @@ final class UsersEndpoints {
             }
         } else if (kind == ClassicKind.AGENT) {
             defaultOfficeId = Wire.id(f, "officeId", true);
-            f.string("companyTypeId", false, 100);
+            Wire.optional(f, "companyTypeId", 100);
         }
         f.check();
         var written = users.inviteClassic(a.principal(), a.orgId(), new RoomsUserService.ClassicInvite(kind, firstName,
@@ -250,15 +250,17 @@ final class UsersEndpoints {
     /**
      * LockedOutDetails {@code {reason}} is optional, as both SDKs send it (the Java SDK's {@code lockUser(…, null)}
      * sends no body): no body, {@code {}} or a null {@code reason} lock without one. A blank reason is a 400 naming
-     * it, as every blank optional string of the dialect is ({@code revocationDate}, {@code transactionSideId}).
+     * it, as every blank optional string of the dialect is ({@link Wire#optional}); a reason is kept without the
+     * spaces at its ends.
      */
     private void lock(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
         int userId = Wire.pathId(ctx, "userId");
         Fields f = Wire.body(ctx);
-        String reason = f.text("reason", false, 1000);
+        String reason = Wire.optional(f, "reason", 1000);
         f.check();
-        Wire.written(ctx, 204, users.lock(a.principal(), a.orgId(), userId, reason), null);
+        Wire.written(ctx, 204, users.lock(a.principal(), a.orgId(), userId,
+                reason == null ? null : reason.strip()), null);
     }
 
     /** Gatehouse sends no e-mail: the invitation time is recorded for the product to act on; 204. */

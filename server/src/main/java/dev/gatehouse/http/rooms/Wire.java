@@ -180,12 +180,12 @@ final class Wire {
 
     /**
      * An optional date-time body field, in the forms {@link #queryDate} reads; absent or JSON null is null. Any other
-     * value that is not such a date — an empty or blank string included, which would otherwise mean "now" where the
-     * caller may have meant a date — is a field error of {@code f} ({@code INVALID_INPUT}, "revocationDate: …", like
-     * every other body field), reported by {@link Fields#check()}.
+     * value that is not such a date — an empty or blank string included ({@link #optional}), which would otherwise
+     * mean "now" where the caller may have meant a date — is a field error of {@code f} ({@code INVALID_INPUT},
+     * "revocationDate: …", like every other body field), reported by {@link Fields#check()}.
      */
     static Instant date(Fields f, String name) {
-        String raw = f.string(name, false, 64);
+        String raw = optional(f, name, 64);
         if (raw == null) {
             return null;
         }
@@ -266,6 +266,24 @@ final class Wire {
             }
         }
         return Fields.of(bytes);
+    }
+
+    /**
+     * An optional string of a body, returned as sent: the one reader of every optional string the dialect's bodies
+     * carry (an office's address, an invitation's {@code eSignPermissionProfileId} and {@code redirectUrl}, a lock's
+     * {@code reason}, a room's {@code listingSource}, a room user's {@code transactionSideId}, a
+     * {@code revocationDate}). Absent or JSON null is null, as the SDKs leave out what is not set; an empty string, or
+     * one of spaces alone of any kind ({@link Fields#stripSpaces}: a no-break space as much as ASCII's), is a field
+     * error of {@code f} ({@code INVALID_INPUT} naming it, reported by {@link Fields#check()}), never stored as a value
+     * that shows nothing nor taken for a value the caller did not give.
+     */
+    static String optional(Fields f, String name, int maxLength) {
+        String s = f.string(name, false, maxLength);
+        if (s != null && Fields.stripSpaces(s).isEmpty()) {
+            f.error(name, "must not be blank: leave it out, or send null, for none");
+            return null;
+        }
+        return s;
     }
 
     /**

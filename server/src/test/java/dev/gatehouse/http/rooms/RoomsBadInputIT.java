@@ -59,7 +59,8 @@ class RoomsBadInputIT {
     static final List<String> QUERY_NAMES = List.of("count", "startPosition", "filterContext", "onlyAssignable",
             "includeIsAssigned", "sort", "status", "accessLevel", "roleId", "lockedOnly", "defaultOfficeId", "titleId",
             "roomStatus", "officeId", "fieldDataChangedStartDate", "fieldDataChangedEndDate", "roomClosedStartDate",
-            "roomClosedEndDate", "includeFieldData", "assigneeEmail", "filter", "search", "onlyAccessible");
+            "roomClosedEndDate", "includeFieldData", "assigneeEmail", "filter", "search", "onlyAccessible",
+            "managedOnly");
     static final List<String> QUERY_EDGES = List.of("%00", "%ED%A0%80", "-1", "2147483647", "9223372036854775808");
     static final List<String> FAR_TIMES = List.of("%2B999999999-12-31T23:59:59Z", "-999999999-01-01", "%2B10000-01-01");
 

@@ -1165,6 +1165,46 @@ class RoomsClassicIT {
                 "officeSummaries", "officeId")).containsExactly(a.o1, a.o2);
     }
 
+    /**
+     * In a v5 company {@code managedOnly=true} lists the regions the caller manages through its access level: its
+     * regions at Region, every region at Company and Admin (and for a service key), none at Office — the regions
+     * listed on an Office-level Manager give it no reach — nor for an Agent; and pages through what it lists. Before,
+     * the flag was ignored and every region listed to everyone.
+     */
+    @Test
+    void managedOnly_listsTheRegionsTheCallerManages() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int west = a.admin.post(a.base + "/regions", Map.of("name", "West")).get("regionId").intValue();
+        Http rita = a.as(a.acceptedManager("Rita", "Region", List.of(), List.of(a.north, west)));
+        Http olga = a.as(a.acceptedManager("Olga", "Office", List.of(a.o1), List.of(a.south)));
+        Http carl = a.as(a.acceptedManager("Carl", "Company", List.of(), List.of()));
+        Http sam = a.as(a.acceptedAgent("Sam", a.o3));
+        String managed = a.base + "/regions?managedOnly=true";
+
+        assertThat(RoomsOfficesIT.ids(rita.get(managed).json(), "regionSummaries", "regionId"))
+                .containsExactly(a.north, west);
+        for (Http none : List.of(olga, sam)) {
+            JsonNode page = none.get(managed).json();
+            assertThat(RoomsOfficesIT.ids(page, "regionSummaries", "regionId")).isEmpty();
+            assertThat(page.get("totalRowCount").intValue()).isZero();
+            assertThat(RoomsOfficesIT.ids(none.get(a.base + "/regions").json(), "regionSummaries", "regionId"))
+                    .as("without the flag, every region").containsExactly(a.north, a.south, west);
+        }
+        for (Http everywhere : List.of(carl, a.admin, node.service())) {
+            assertThat(RoomsOfficesIT.ids(everywhere.get(managed).json(), "regionSummaries", "regionId"))
+                    .containsExactly(a.north, a.south, west);
+        }
+        JsonNode first = rita.get(managed + "&count=1").json();
+        assertThat(RoomsOfficesIT.ids(first, "regionSummaries", "regionId")).containsExactly(a.north);
+        assertThat(first.get("resultSetSize").intValue()).isEqualTo(1);
+        assertThat(first.get("totalRowCount").intValue()).isEqualTo(2);
+        assertThat(first.get("nextUri").stringValue()).contains("managedOnly=true", "startPosition=1");
+        JsonNode second = rita.get("/restapi" + first.get("nextUri").stringValue()).json();
+        assertThat(RoomsOfficesIT.ids(second, "regionSummaries", "regionId")).containsExactly(west);
+        assertThat(second.has("nextUri")).isFalse();
+        assertThat(second.get("priorUri").stringValue()).contains("managedOnly=true", "startPosition=0");
+    }
+
     @Test
     void aV6Company_isUnaffected() {
         RoomsAccount v6 = new RoomsAccount(node, fx);

@@ -225,6 +225,40 @@ class RoomsInvitationsIT {
                 "already has user " + ann + " with email \"ann@acme.test\"");
     }
 
+    /**
+     * Blank optional strings of the dialect's bodies — an invitation's {@code eSignPermissionProfileId} and
+     * {@code redirectUrl}, a lock's {@code reason} of a no-break space, a room's {@code listingSource}, a room user's
+     * {@code transactionSideId} — are each a 400 {@code INVALID_INPUT} naming the field, and change nothing. Before, the
+     * invitation was made (201) holding a blank profile id, and the user locked with a no-break space as its reason.
+     */
+    @Test
+    void blankOptionalStrings_areRefusedNamingTheField_andChangeNothing() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int bob = a.user("Bob", agent, "Contributor");
+        int room = a.room(a.admin, "R", a.defaultAdminRole());
+        int users = a.admin.get(a.base + "/users").get("totalRowCount").intValue();
+        long before = node.appliedRevision();
+
+        error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("eve", agent, "Contributor")
+                .with("eSignPermissionProfileId", "  ").with("redirectUrl", "")), 400, "INVALID_INPUT",
+                "eSignPermissionProfileId: must not be blank", "redirectUrl: must not be blank");
+        error(a.admin.post(a.base + "/users/" + bob + "/lock", Map.of("reason", "\u00a0")), 400, "INVALID_INPUT",
+                "reason: must not be blank");
+        error(a.admin.post(a.base + "/rooms", Map.of("name", "S", "roleId", a.defaultAdminRole(), "listingSource",
+                "")), 400, "INVALID_INPUT", "listingSource: must not be blank");
+        error(a.admin.post(a.base + "/rooms/" + room + "/users", Map.of("email", "in@out.test", "firstName", "In",
+                "lastName", "Vited", "roleId", a.defaultAdminRole(), "transactionSideId", "\u2003")), 400,
+                "INVALID_INPUT", "transactionSideId: must not be blank");
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
+        assertThat(a.admin.get(a.base + "/users").get("totalRowCount").intValue()).isEqualTo(users);
+        assertThat(a.admin.get(a.base + "/users/" + bob).get("isLockedOut").booleanValue()).isFalse();
+
+        Http.Res invited = a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("eve", agent, "Contributor")
+                .with("eSignPermissionProfileId", "docusign_sender").with("redirectUrl", null));
+        assertThat(invited.status()).as("a value, and null for none, are taken: " + invited).isEqualTo(201);
+    }
+
     static boolean allowed(RoomsAccount a, long member, String permission, Integer room) {
         Map<String, Object> body = room == null ? Map.of("member_id", member, "permission", permission)
                 : Map.of("member_id", member, "permission", permission, "resource", Map.of("type", "room", "id",

@@ -339,6 +339,87 @@ class RoomsOfficesIT {
         assertThat(ids(a.admin.get(a.base + "/offices?onlyAccessible=true").json(), "officeSummaries", "officeId"))
                 .as("the admin works everywhere").containsExactly(a.office, miami, tampa, lone);
         error(a.admin.get(a.base + "/offices?onlyAccessible=maybe"), 400, "INVALID_REQUEST_PARAMETER", "onlyAccessible");
+
+        // made the default admin through /v1, it is at Admin as its User shows, whatever level its profile kept
+        Http.Res promoted = node.service().patch(a.org.path() + "/members/" + reg, Map.of("role_id",
+                a.defaultAdminRole()));
+        assertThat(promoted.status()).as(promoted.toString()).isEqualTo(200);
+        assertThat(a.admin.get(a.base + "/users/" + reg).get("accessLevel").stringValue()).isEqualTo("Admin");
+        assertThat(ids(a.as(reg).get(a.base + "/offices?onlyAccessible=true").json(), "officeSummaries", "officeId"))
+                .containsExactly(a.office, miami, tampa, lone);
+    }
+
+    /**
+     * In a v6 company regions are data that {@code canManageAccount} manages: {@code managedOnly=true} lists every
+     * region to a caller whose company role holds it (and to a service key), none to any other — a Region-level user
+     * included — and pages through what it lists. Before, the flag was ignored and every region listed to everyone.
+     */
+    @Test
+    void managedOnly_listsEveryRegionToWhoManagesTheAccount_andNoneToOthers() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int settings = a.role("Settings", false, "canManageAccount");
+        int south = a.admin.post(a.base + "/regions", Map.of("name", "South")).get("regionId").intValue();
+        int west = a.admin.post(a.base + "/regions", Map.of("name", "West")).get("regionId").intValue();
+        Http bob = a.as(a.user("Bob", agent, "Contributor"));
+        Http rex = a.as(a.user("Rex", agent, "Region"));
+        Http mia = a.as(a.user("Mia", settings, "Office"));
+        String managed = a.base + "/regions?managedOnly=true";
+
+        for (Http none : List.of(bob, rex)) {
+            JsonNode page = none.get(managed).json();
+            assertThat(ids(page, "regionSummaries", "regionId")).isEmpty();
+            assertThat(page.get("totalRowCount").intValue()).isZero();
+            assertThat(page.has("nextUri")).isFalse();
+            assertThat(ids(none.get(a.base + "/regions").json(), "regionSummaries", "regionId"))
+                    .as("without the flag, every region").containsExactly(a.region, south, west);
+        }
+        for (Http manager : List.of(mia, a.admin, node.service())) {
+            assertThat(ids(manager.get(managed).json(), "regionSummaries", "regionId"))
+                    .containsExactly(a.region, south, west);
+        }
+        JsonNode first = mia.get(managed + "&count=2").json();
+        assertThat(ids(first, "regionSummaries", "regionId")).containsExactly(a.region, south);
+        assertThat(first.get("resultSetSize").intValue()).isEqualTo(2);
+        assertThat(first.get("totalRowCount").intValue()).isEqualTo(3);
+        String next = first.get("nextUri").stringValue();
+        assertThat(next).contains("managedOnly=true", "startPosition=2", "count=2");
+        JsonNode second = mia.get("/restapi" + next).json();
+        assertThat(ids(second, "regionSummaries", "regionId")).containsExactly(west);
+        assertThat(second.get("startPosition").intValue()).isEqualTo(2);
+        assertThat(second.has("nextUri")).isFalse();
+        assertThat(bob.get(managed.replace("true", "false")).get("totalRowCount").intValue()).isEqualTo(3);
+        for (String bad : List.of("bogus", "1", "yes")) {
+            error(a.admin.get(a.base + "/regions?managedOnly=" + bad), 400, "INVALID_REQUEST_PARAMETER",
+                    "managedOnly must be true or false");
+        }
+    }
+
+    /**
+     * A blank optional string of an office — empty, ASCII spaces, a no-break space — is a 400 naming each such field,
+     * and creates nothing, as every blank optional string of the dialect is. Before, the office was created holding
+     * the blanks.
+     */
+    @Test
+    void anOfficesBlankAddress_isRefusedNamingEachField_andCreatesNothing() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int offices = a.admin.get(a.base + "/offices").get("totalRowCount").intValue();
+        long before = node.appliedRevision();
+        Map<String, Object> body = new HashMap<>(Map.of("name", "B", "city", "   ", "phone", " ", "address1", "",
+                "postalCode", "\u00a0", "stateId", "\u3000\t"));
+        Http.Res refused = a.admin.post(a.base + "/offices", body);
+        error(refused, 400, "INVALID_INPUT", "city: must not be blank", "phone: must not be blank",
+                "address1: must not be blank", "postalCode: must not be blank", "stateId: must not be blank");
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
+        assertThat(a.admin.get(a.base + "/offices").get("totalRowCount").intValue()).isEqualTo(offices);
+
+        body.put("city", null);
+        body.keySet().removeAll(List.of("phone", "address1", "postalCode", "stateId"));
+        body.put("countryId", "US");
+        Http.Res created = a.admin.post(a.base + "/offices", body);
+        assertThat(created.status()).as("null and absent are none; a value is kept").isEqualTo(201);
+        assertThat(created.json().has("city")).isFalse();
+        assertThat(created.get("countryId").stringValue()).isEqualTo("US");
     }
 
     @Test
