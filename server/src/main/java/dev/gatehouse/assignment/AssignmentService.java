@@ -384,10 +384,11 @@ public final class AssignmentService {
      * whose model gates ({@link AssignmentRules#requireMayUnassign}) the calling service has applied, judged by the
      * rules of every removal: the caller may take the role away ({@link #requireMayTakeAway}), and what the removal
      * changes in the role deciding there ({@link DecidingRoleChange}). For a dialect's own moves of a member's roles
-     * (a Rooms v5 Manager's reach, narrowed by {@code remove_from_office} and the like).
+     * (a Rooms v5 Manager's reach, narrowed by {@code remove_from_office} and the like; a room user's access revoked).
+     *
+     * @param what what is being done, for a refusal ("revoking the access of user 7 to room 3")
      */
-    public void takeAway(Tx tx, Caller caller, PermissionModel model, Assignment held) {
-        String what = removing(held.resourceType(), held.resourceId());
+    public void takeAway(Tx tx, Caller caller, PermissionModel model, Assignment held, String what) {
         requireMayTakeAway(tx.handle(), caller, model, held, what);
         deciding.judge(tx, caller, model, held, null, what);
         assignments.delete(tx.handle(), held);

@@ -69,7 +69,8 @@ final class ClassicReach {
                 // through /v1, is no part of the profile, and stays
                 assignments.held(tx, model, orgId, place.type(), place.id(), member.id())
                         .filter(held -> held.roleId() == role.id())
-                        .ifPresent(held -> assignments.takeAway(tx, caller, model, held));
+                        .ifPresent(held -> assignments.takeAway(tx, caller, model, held,
+                                AssignmentService.removing(place.type(), place.id())));
             }
         }
         for (Place place : now) {

@@ -438,14 +438,19 @@ public final class RoomService {
                         + " is already revoked");
             }
             rules.requireNotOwner(h, caller, model, roomId, memberId, what);
-            // now or at a later date, revoking takes the room role away: the caller must hold all it grants
+            // now or at a later date, revoking takes the room role away, judged as any removal of it is: the caller
+            // must hold all it grants, and what decides there once it is gone (an ancestor's role, the company role)
             Optional<Assignment> held = assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId);
-            held.ifPresent(a -> assignments.requireMayTakeAway(h, caller, model, a, what));
             if (scheduled) {
+                held.ifPresent(a -> assignments.requireMayTakeAway(h, caller, model, a, what));
                 assignments.endAt(tx, caller, model, held.orElseThrow(), at);
                 return roomUser(h, orgId, roomId, memberId);
             }
-            assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
+            if (held.isPresent()) {
+                assignments.takeAway(tx, caller, model, held.get(), what);
+            } else {
+                assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
+            }
             roomUsers.revoked(tx, orgId, roomId, memberId, current.roleId(), at == null ? tx.now() : at);
             return roomUser(h, orgId, roomId, memberId);
         });

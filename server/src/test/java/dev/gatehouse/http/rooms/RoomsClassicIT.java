@@ -722,6 +722,37 @@ class RoomsClassicIT {
     }
 
     /**
+     * Revoking a room user's access now is judged as removing its room role through /v1 is: an office's Manager took
+     * the room role of another region's Manager holding flags it lacks, and lifted an Agent role the service key had
+     * put on the company's Admin in its room, so that the Admin role decided there again — both 204, where the /v1
+     * DELETE and a revocation at a later date were refused.
+     */
+    @Test
+    void revokingARoomUsersAccessNow_isJudgedAsRemovingItsRoomRole() {
+        ClassicAccount a = new ClassicAccount(node, fx);
+        int moId = a.acceptedManager("Mel", "Office", List.of(a.o1), List.of(), "canManageCompanyRooms");
+        Http mo = a.as(moId);
+        int elsewhere = a.acceptedManager("Rud", "Region", List.of(), List.of(a.south), "canManageCompanyMembers",
+                "canDeleteCompanyRooms");
+        int room = a.room(mo, "Guarded", a.o1, a.role("Manager"));
+        assertThat(a.admin.post(a.base + "/rooms/" + room + "/users", Map.of("email", "rud@classic.test",
+                "firstName", "In", "lastName", "Room", "roleId", a.role("Manager"))).status()).isEqualTo(201);
+        long admin = a.org.adminId();
+        String restricted = a.org.path() + "/resources/room/" + room + "/assignments/" + admin;
+        assertThat(node.service().put(restricted, Map.of("role_id", a.role("Agent"))).status()).isIn(200, 201);
+        assertThat(a.allowed(admin, "canDeleteRooms", room)).as("restricted in the room").isFalse();
+        long revision = node.revision();
+
+        error(mo.post(a.base + "/rooms/" + room + "/users/" + elsewhere + "/revoke_access", Map.of()), 403,
+                "PRIVILEGE_ESCALATION", "user " + elsewhere, "canManageCompanyMembers");
+        error(mo.post(a.base + "/rooms/" + room + "/users/" + admin + "/revoke_access", Map.of()), 403,
+                "PRIVILEGE_ESCALATION", "would gain", "canDeleteRooms");
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+        assertThat(a.allowed(elsewhere, "canEditAnyRoomRole", room)).as("still in the room").isTrue();
+        assertThat(a.allowed(admin, "canDeleteRooms", room)).as("still restricted").isFalse();
+    }
+
+    /**
      * remove_from_office and remove_from_region take away the Manager role the Rooms profile gives there, and no
      * other: an Admin role an Admin gave through /v1 on the office or region is no part of the profile, and a Manager
      * whose own DELETE of it through /v1 is refused took it away so.
