@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -815,6 +816,23 @@ final class ChunkWriter {
     }
 
     /**
+     * A refusal of an assignment line as the line wrote its role: a role it named by name ({@code role}) is refused
+     * on that field, not on {@code role_id}, which the line does not carry (the assignment rules name the field of
+     * their own requests).
+     */
+    private static GatehouseException asWritten(ImportLine.Assignment line, GatehouseException e) {
+        if (line.role() == null || line.role().name() == null || !(e instanceof InvalidInputException invalid)
+                || !invalid.fieldErrors().containsKey("role_id") || !invalid.context().isEmpty()) {
+            return e;
+        }
+        Map<String, String> errors = new LinkedHashMap<>();
+        invalid.fieldErrors().forEach((field, reason) -> errors.put(field.equals("role_id") ? "role" : field, reason));
+        String detail = invalid.detail().startsWith("role_id: ") ? "role: " + invalid.detail().substring(9)
+                : invalid.detail();
+        return new InvalidInputException(invalid.code(), detail, errors, invalid);
+    }
+
+    /**
      * Gives a run through one {@link AssignmentBatch}: {@code asNew}, taking each to have no row, else after reading
      * them; counts its lines once all are written. Returns whether any was found stored.
      */
@@ -844,7 +862,7 @@ final class ChunkWriter {
                 wanted.add(w);
                 given.add(line);
             } catch (GatehouseException e) {
-                unresolved = new LineFailure(a.line(), e);
+                unresolved = new LineFailure(a.line(), asWritten(a, e));
                 break;
             }
         }
@@ -864,7 +882,7 @@ final class ChunkWriter {
             try {
                 outcome = batch.put(wanted.get(i));
             } catch (GatehouseException e) {
-                throw new LineFailure(given.get(i).line(), e);
+                throw new LineFailure(given.get(i).line(), asWritten((ImportLine.Assignment) given.get(i), e));
             } catch (JdbiException e) {
                 throw failure(given.get(i), e);
             }

@@ -171,6 +171,30 @@ class BulkBadInputIT {
     }
 
     /**
+     * An assignment line refused for its role is refused on the field naming it as the line does: {@code role} for a
+     * role named by name (it said {@code role_id}, which the line did not carry), {@code role_id} for one by id.
+     */
+    @Test
+    void anAssignmentLineRefusedForItsRole_namesTheFieldTheLineWrote() {
+        for (boolean byName : List.of(true, false)) {
+            Fixtures.Org org = fx.org("docs");
+            Http.Res first = importBody(node.service(), org.id(), "", FIRST + "\n"
+                    + line("type", "member", "user_id", "g1", "email", "g1@example.com", "external", true) + "\n");
+            assertThat(first.status()).as("%s", first).isEqualTo(200);
+            long fine = fx.roleId(org, "Fine");
+            String assignment = byName ? Bulk.assignment("doc", "d1", "g1", "Fine")
+                    : line("type", "assignment", "resource", Map.of("type", "doc", "id", "d1"), "user_id", "g1",
+                    "role_id", fine);
+            Http.Res res = importBody(node.service(), org.id(), "", assignment + "\n");
+            String field = byName ? "role" : "role_id";
+            assertThat(res.status()).as("%s", res).isEqualTo(400);
+            assertThat(res.get("errors").propertyNames()).as("%s", res).containsExactly(field);
+            assertThat(res.get("detail").stringValue()).startsWith("line 1: " + field + ": member ")
+                    .contains("is external");
+        }
+    }
+
+    /**
      * An import's member line is held to the email rule of every API (64 bytes before the @, 254 in all, in UTF-8):
      * one beyond it is a 400 naming the line and {@code email}, the chunk rolled back. An address at the limits — 32
      * two-byte letters before the @ — is imported, exported as it is, and imported again into another organization.
