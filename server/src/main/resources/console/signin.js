@@ -168,8 +168,12 @@ export async function finishRedirect(app) {
   try {
     await api.get(`/v1/orgs/${encodeURIComponent(pending.org)}`, {key: tokens.access_token});
   } catch (e) {
-    return fail(e instanceof api.ApiError && e.status === 401
-      ? `you are no active member of organization ${pending.org}` : `the server refused the sign-in (${e.message})`);
+    // A token the server refuses (its audience, type, expiry, or a user who is no member there) says why in its
+    // detail; only the member's own state (deactivated, invited) is told as membership.
+    if (!(e instanceof api.ApiError) || e.status !== 401) return fail(`the server refused the sign-in (${e.message})`);
+    return fail(e.code === 'invalid_token'
+      ? `the server refused the token for organization ${pending.org}: ${e.message}`
+      : `you are no active member of organization ${pending.org}`);
   }
   api.remember({key: tokens.access_token, kind: 'member', org: pending.org, via: pending.issuer});
   app.say('Signed in.');

@@ -6,6 +6,7 @@ import dev.gatehouse.testing.TestIssuer;
 import dev.gatehouse.testing.TestNode;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -427,21 +428,31 @@ class ConsoleBrowserIT {
         issuer.signInAs(org.json().get("admin_member").get("user_id").stringValue());
         int exchanged = issuer.exchanges();
 
-        // someone the issuer vouches for but who is no member of the organization asked for: refused, in words
+        // someone the issuer vouches for but who is no member of the organization asked for: refused, in the server's
+        // words (every refused token was once told it was no active member, whatever the server refused it for)
         Fixtures.Org other = fixtures.org("rooms");
         browser.open("/");
         browser.heading("Sign in");
         browser.type("Organization id", String.valueOf(other.id()));
         browser.press("Sign in with " + host);
         browser.heading("Sign in");
-        browser.waitForText(By.cssSelector(".signin-oidc"), "You are no active member of organization " + other.id());
+        browser.waitForText(By.cssSelector(".signin-oidc"), "The server refused the token for organization "
+                + other.id() + ": the access token is not valid: its user is no member of the organization");
+        // a member whose token the server refuses for what it holds is told that, not that it is no member
+        issuer.issueAccessTokens(claims -> claims.audience("another-api"));
+        browser.type("Organization id", String.valueOf(org.id()));
+        browser.press("Sign in with " + host);
+        browser.heading("Sign in");
+        browser.waitForText(By.cssSelector(".signin-oidc"), "The server refused the token for organization " + org.id()
+                + ": the access token is not valid: its audience (aud) is not this server's");
+        issuer.issueAccessTokens(UnaryOperator.identity());
         assertThat(browser.url()).doesNotContain("code=").doesNotContain("state=");
 
         browser.type("Organization id", String.valueOf(org.id()));
         check("sign-in with the identity provider");
         browser.press("Sign in with " + host);
         browser.heading("Roles");
-        assertThat(issuer.exchanges()).isEqualTo(exchanged + 2);
+        assertThat(issuer.exchanges()).isEqualTo(exchanged + 3);
         // the code and state left the address bar; the token lives only in this tab's sessionStorage
         assertThat(browser.url()).doesNotContain("code=").doesNotContain("state=").doesNotContain("eyJ");
         assertThat(browser.script("return localStorage.length")).isEqualTo(0L);

@@ -6,6 +6,7 @@ import dev.gatehouse.http.HttpSettings;
 import dev.gatehouse.http.close.RateLimit;
 import dev.gatehouse.http.tls.TlsSettings;
 import dev.gatehouse.limit.Limits;
+import dev.gatehouse.oidc.OidcService;
 import dev.gatehouse.oidc.OidcSettings;
 import dev.gatehouse.preview.PreviewSettings;
 import dev.gatehouse.store.DatabaseSettings;
@@ -84,6 +85,10 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
         limits = Objects.requireNonNullElse(limits, Limits.DEFAULTS);
         closeRateLimit = Objects.requireNonNullElse(closeRateLimit, RateLimit.DEFAULT);
         oidc = Objects.requireNonNullElse(oidc, OidcSettings.OFF);
+        if (oidc.enabled()) {
+            requireNotTakenForToken("--service-key", serviceKey);
+            requireNotTakenForToken("--previous-service-key", previousServiceKey);
+        }
         previews = Objects.requireNonNullElse(previews, PreviewSettings.DEFAULTS);
         if (tls.port() != null && tls.port() != 0 && tls.port() == port) {
             throw new IllegalArgumentException("--tls-port must differ from --port, got " + port + " for both");
@@ -144,6 +149,21 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
                     + "ghr_, 24 hexadecimal digits, _, 43 characters): a request presenting it is taken for such a "
                     + "key, never for the service key; choose a key of another form (a generated service key's, "
                     + "ghs_, works too)");
+        }
+    }
+
+    /**
+     * With an identity provider configured, not a key a request presenting it is taken to present one of its access
+     * tokens by ({@link OidcService#looksLikeJwt}, as authentication judges, whatever else the key's form): such a
+     * service key — {@code eyJ….x.y}, the operator's choice — once started a node that refused every request made
+     * with it, each read as a token that did not verify.
+     */
+    private static void requireNotTakenForToken(String option, String key) {
+        if (key != null && OidcService.looksLikeJwt(key)) {
+            throw new IllegalArgumentException(option + " has the form of an access token (three base64url parts "
+                    + "joined by dots, the first a JSON object), and with --oidc-issuer a request presenting it is "
+                    + "taken for a token of the identity provider, never for the service key; choose a key of another "
+                    + "form (one without two dots, or a generated service key's, ghs_)");
         }
     }
 

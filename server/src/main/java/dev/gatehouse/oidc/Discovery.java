@@ -222,8 +222,12 @@ final class Discovery {
 
     private static String text(JsonNode json, String field) {
         JsonNode value = json == null ? null : json.get(field);
-        if (value == null || !value.isString()) {
+        if (value == null || value.isNull()) {
             throw new IllegalArgumentException("the discovery document has no " + field);
+        }
+        if (!value.isString()) {
+            // "jwks_uri": 12 was once said to be missing
+            throw new IllegalArgumentException("the discovery document's " + field + " is not a string");
         }
         return value.stringValue();
     }

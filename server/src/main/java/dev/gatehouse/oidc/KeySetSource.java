@@ -164,6 +164,19 @@ final class KeySetSource implements JWKSetSource<TokenVerifier.Attempt> {
         return fetched != null && fetched - attempt.startedNanos() > 0;
     }
 
+    /**
+     * Whether the last fetch failed (one cut short by its request's time is none: {@link OutOfTime}): set by a fetch
+     * that fails, cleared by one that succeeds, and by nothing else.
+     */
+    boolean lastFetchFailed() {
+        return lastFailure != null;
+    }
+
+    /** Whether a fetch is under way. */
+    boolean fetching() {
+        return fetching;
+    }
+
     /** Whether a fetch has succeeded: before, {@link #published} holds no keys because none were read. */
     boolean fetchedOnce() {
         return lastFetchedNanos != null;

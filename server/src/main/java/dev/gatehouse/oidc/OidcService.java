@@ -75,8 +75,8 @@ public final class OidcService {
      * characters joined by two dots, the first of which decodes to a JSON object (its header, JSON whitespace
      * allowed before the brace). Any other character — a non-ASCII letter, base64's {@code +} or {@code /}, padding —
      * makes it no JWT (it is then refused as a key): the JWT library skips what is not base64url, so such variants
-     * of one token would each have verified, under a credential id of their own. A key ({@code gh?_…}, or a service
-     * key of printable ASCII) has no such header.
+     * of one token would each have verified, under a credential id of their own. A key ({@code gh?_…}) has no such
+     * header, and a service key of this form is refused at start while an issuer is configured ({@code app/Config}).
      */
     public static boolean looksLikeJwt(String token) {
         if (token == null) {
@@ -143,7 +143,7 @@ public final class OidcService {
         }
         JWTClaimsSet claims = verified.claims();
         if (settings.userClaim().equals(EMAIL_CLAIM)) {
-            checkEmailVerified(claims.getClaim(EMAIL_VERIFIED_CLAIM));
+            checkEmailVerified(claims);
         }
         String userId = userId(verified.payload());
         Long memberId = userId == null ? null : engine.findMemberId(orgId, userId);
@@ -163,11 +163,13 @@ public final class OidcService {
      * Under the user claim {@code email}, a token whose {@code email_verified} is present and anything but
      * {@code true} is refused (401): a member's user id is then the address it was invited by, and an issuer that
      * lets people sign up with an address they have not confirmed would otherwise let anyone act as its member —
-     * registering as {@code admin@x} made one an organization's admin. A token without the claim is judged by its
-     * issuer's word: one that puts only confirmed addresses in {@code email} need not say so.
+     * registering as {@code admin@x} made one an organization's admin. Present means present: {@code null} is refused
+     * too (it was once taken as absent). A token without the claim is judged by its issuer's word: one that puts only
+     * confirmed addresses in {@code email} need not say so.
      */
-    private static void checkEmailVerified(Object verified) {
-        if (verified != null && !Boolean.TRUE.equals(verified)) {
+    private static void checkEmailVerified(JWTClaimsSet claims) {
+        if (claims.getClaims().containsKey(EMAIL_VERIFIED_CLAIM)
+                && !Boolean.TRUE.equals(claims.getClaim(EMAIL_VERIFIED_CLAIM))) {
             throw TokenVerifier.invalid("its claim \"" + EMAIL_VERIFIED_CLAIM + "\" is not true: an email address "
                     + "the identity provider has not verified names no member");
         }

@@ -5,10 +5,13 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
 import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
@@ -30,6 +33,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.gatehouse.error.UnauthenticatedException;
 import dev.gatehouse.error.UnavailableException;
+import dev.gatehouse.json.Fields;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -71,18 +75,21 @@ import java.util.TreeSet;
  * is verified once more against what came — or against what a fetch another request made while it waited found
  * ({@link #refetched}). A token that meets that limit, or whose time ran out waiting for others' fetches, is
  * answered by what the last fetch found: the set could not be fetched — 503, as the fetch itself was —, or it was
- * and holds no key for the token — 401. Who waits for a fetch is bounded ({@link KeyCacheGate}): a token whose key is
- * cached waits for nothing, at most {@link IssuerWaits#MAX_WAITING} requests wait for the issuer at once, and none
- * while the last fetch failed and the next is under way; the others are answered 503 at once.
+ * and holds no key for the token — 401; while the fetch it waited for is still under way, unanswered, 503. Who
+ * waits for a fetch is bounded ({@link KeyCacheGate}): a token whose key is cached waits for nothing, at most
+ * {@link IssuerWaits#MAX_WAITING} requests wait for the issuer at once, and none while the last fetch failed and the
+ * next is under way; the others are answered 503 at once.
  *
  * <p>Refusals say why in the server's words, not the JWT library's: an unsigned token, an algorithm no key of the
  * issuer may sign with, a key id no key has, a key for encryption only, a registered claim of the wrong type (named),
  * a {@code crit} header parameter, a header it cannot read ({@link #unreadable}), a claim the issuer or audience
  * requires ({@link #checkClaims}), a time ({@link #checkTimes}) — the library answered most of them "Another
  * algorithm expected, or no matching key(s) found" or "Invalid signature", named its own classes, or said "Expired
- * JWT" and "JWT aud claim rejected". What needs no key is judged before any is fetched.
+ * JWT" and "JWT aud claim rejected". What needs no key is judged before any is fetched. A value of the token a
+ * refusal repeats (a key id, a {@code typ}, an algorithm, critical parameters) is cut as errors quote what callers
+ * send ({@link Fields#abbreviate}): a key id of 5,000 characters was once repeated whole.
  *
- * <p>Thread-safe (the processor and the key source are; {@link #keysUnavailable} is volatile).
+ * <p>Thread-safe (the processor and the key source are; what the last fetch found is the key source's to say).
  */
 final class TokenVerifier {
 
@@ -123,6 +130,8 @@ final class TokenVerifier {
     static final int CLOCK_SKEW_SECONDS = 60;
     static final long JWKS_TTL_MILLIS = 15 * 60_000L;
     static final long MIN_REFETCH_MILLIS = 1_000L;
+    /** The smallest RSA modulus the JDK makes a key of. */
+    private static final int MIN_RSA_BITS = 512;
 
     private final DefaultJWTProcessor<Attempt> processor = new DefaultJWTProcessor<>();
     private final KeySetSource keySet;
@@ -132,8 +141,6 @@ final class TokenVerifier {
     private final String audience;
     private final String issuer;
     private final String userClaim;
-    /** Whether the key set's last fetch failed: set by a failed fetch, cleared by a token checked against keys. */
-    private volatile boolean keysUnavailable;
 
     /** {@code waits}: the node's bound on requests waiting for the issuer, which the discovery document shares. */
     TokenVerifier(OidcSettings settings, Discovery.Document document, InstantSource clock, IssuerWaits waits) {
@@ -191,7 +198,8 @@ final class TokenVerifier {
         }
         String media = type.getType().toLowerCase(Locale.ROOT);
         if (!TYPES.contains(media.indexOf('/') < 0 ? "application/" + media : media)) {
-            throw new BadJWTException("its typ \"" + type + "\" is not one of JWT, at+jwt (or application/ those)");
+            throw new BadJWTException("its typ \"" + Fields.abbreviate(type.getType())
+                    + "\" is not one of JWT, at+jwt (or application/ those)");
         }
     }
 
@@ -231,7 +239,6 @@ final class TokenVerifier {
                 }
                 claims = processor.process(jwt, attempt);
             }
-            keysUnavailable = false;
             return new Verified(claims, jwt.getParsedParts()[1].decodeToString(), checkTimes(payload));
         } catch (KeyCacheGate.NotWaiting e) {
             throw unavailable(e.getMessage());
@@ -240,23 +247,19 @@ final class TokenVerifier {
             throw byLastFetch(jwt.getHeader());
         } catch (KeySourceException e) {
             if (!keySet.failedSince(attempt)) {
-                // no fetch failed: this request's time ran out waiting for others' fetches (behind the cache's lock,
-                // or with too little left for its own), which says nothing of the key set
+                // no fetch failed since it began: this request's time ran out waiting for others' fetches (behind the
+                // cache's lock, or with too little left for its own), answered as the rate limit's are
                 throw byLastFetch(jwt.getHeader());
             }
-            keysUnavailable = true;
             throw unavailable(e.getMessage());
         } catch (BadJWTException e) {
             // keys were at hand, and the claims or the type were refused, in words of this class (checkType,
             // checkClaims): the claims verifier's ("JWT aud claim rejected") once reached the caller
-            keysUnavailable = false;
             throw invalid(e.getMessage());
         } catch (BadJWSException e) {
-            keysUnavailable = false;
             throw invalid("its signature does not verify with the identity provider's key");
         } catch (BadJOSEException e) {
             // the only other refusal of a signed token: no key of the set fits its key id and algorithm
-            keysUnavailable = false;
             throw invalid(noKeyFor(jwt.getHeader()));
         } catch (JOSEException e) {
             throw invalid("the signature cannot be checked: " + e.getMessage());
@@ -266,7 +269,8 @@ final class TokenVerifier {
     /**
      * Why JWT-shaped {@code token} is no JWT the library reads, in the server's words: its header not a JSON object,
      * naming no {@code alg} or one that is no string, naming an encryption ({@code enc}: a JWE, which the library then
-     * wants in five parts), or holding a registered parameter of the wrong type (named). The library's own words
+     * wants in five parts), holding a registered parameter of the wrong type (named), or with nothing after its second
+     * dot (a signature missing, once said to be a header of the wrong kind). The library's own words
      * ("Invalid unsecured/JWS/JWE header: Invalid JSON object", "Unexpected type of JSON object member alg",
      * "Unexpected number of Base64URL parts, must be five") once reached the caller. Nothing of the token is repeated.
      */
@@ -297,6 +301,10 @@ final class TokenVerifier {
             if (header.get(name) != null && !(header.get(name) instanceof String)) {
                 return "its header parameter \"" + name + "\" is not a string";
             }
+        }
+        if (token.lastIndexOf('.') == token.length() - 1) {
+            return "its signature is missing (nothing follows its second dot); only tokens the identity provider "
+                    + "signed are accepted";
         }
         return "its header is not that of a signed JWT (a parameter of the wrong type or value)";
     }
@@ -341,13 +349,14 @@ final class TokenVerifier {
      */
     private static void checkHeader(JWSHeader header) {
         if (!ALGORITHMS.contains(header.getAlgorithm())) {
-            throw invalid("its algorithm \"" + header.getAlgorithm() + "\" is not one the identity provider's keys "
-                    + "allow: only RSA and EC signatures (" + ALGORITHM_NAMES + ") are accepted");
+            throw invalid("its algorithm \"" + Fields.abbreviate(header.getAlgorithm().getName())
+                    + "\" is not one the identity provider's keys allow: only RSA and EC signatures ("
+                    + ALGORITHM_NAMES + ") are accepted");
         }
         Set<String> critical = header.getCriticalParams();
         if (critical != null && !critical.isEmpty()) {
             throw invalid("it names critical header parameters the server does not understand: "
-                    + new TreeSet<>(critical));
+                    + Fields.abbreviate(new TreeSet<>(critical).toString()));
         }
     }
 
@@ -385,7 +394,8 @@ final class TokenVerifier {
      * Why no key of the identity provider's last fetched set verifies a token with {@code header}: none has its key
      * id; or those it names (all, without one) may not verify — published for encryption ({@code use: enc}), or
      * their {@code key_ops} lack {@code verify} (a key for {@code sign} alone was once said to be for encryption);
-     * or none allows its algorithm (a key of another type, or whose {@code alg} names another).
+     * or those of its algorithm's type make no key (an RSA modulus too small: once said to allow no algorithm); or none
+     * allows its algorithm (a key of another type, or whose {@code alg} names another).
      */
     private String noKeyFor(JWSHeader header) {
         String keyId = header.getKeyID();
@@ -393,9 +403,9 @@ final class TokenVerifier {
                 .filter(key -> keyId == null || keyId.equals(key.getKeyID())).toList();
         if (named.isEmpty()) {
             return keyId == null ? "the identity provider publishes no keys"
-                    : "no key of the identity provider has its key id \"" + keyId + "\"";
+                    : "no key of the identity provider has its key id \"" + Fields.abbreviate(keyId) + "\"";
         }
-        String keys = keyId == null ? "keys" : "key \"" + keyId + "\"";
+        String keys = keyId == null ? "keys" : "key \"" + Fields.abbreviate(keyId) + "\"";
         if (named.stream().noneMatch(TokenVerifier::signs)) {
             long forEncryption = named.stream().filter(key -> KeyUse.ENCRYPTION.equals(key.getKeyUse())).count();
             String are = named.size() == 1 ? "is" : "are";
@@ -409,8 +419,35 @@ final class TokenVerifier {
             return "the identity provider's keys may not verify signatures: each is for encryption, or its key_ops "
                     + "lack \"verify\"";
         }
+        List<JWK> ofItsType = named.stream().filter(TokenVerifier::signs)
+                .filter(key -> key.getKeyType().equals(KeyType.forAlgorithm(header.getAlgorithm()))).toList();
+        if (!ofItsType.isEmpty() && ofItsType.stream().noneMatch(TokenVerifier::usable)) {
+            return "the identity provider's " + keys + " " + (ofItsType.size() == 1 ? "is" : "are") + " unusable: "
+                    + whyUnusable(ofItsType.get(0));
+        }
         return "its algorithm \"" + header.getAlgorithm() + "\" is not one the identity provider's " + keys + " "
                 + (keyId == null ? "allow" : "allows");
+    }
+
+    /**
+     * Whether {@code key} makes a public key a signature can be checked with: an RSA modulus under 512 bits makes
+     * none (the JDK refuses it), and the key selector then leaves the key out as if it allowed no algorithm.
+     */
+    private static boolean usable(JWK key) {
+        try {
+            return !(key instanceof AsymmetricJWK asymmetric) || asymmetric.toPublicKey() != null;
+        } catch (JOSEException e) {
+            return false;
+        }
+    }
+
+    /** Why {@code key}, not {@link #usable}, makes no public key. */
+    private static String whyUnusable(JWK key) {
+        if (key instanceof RSAKey rsa && rsa.size() < MIN_RSA_BITS) {
+            return "an RSA key of " + rsa.size() + " bits, too small to check a signature with (at least "
+                    + MIN_RSA_BITS + " bits)";
+        }
+        return "its parameters make no key a signature can be checked with";
     }
 
     /** Whether {@code key} may check signatures: its {@code use} not {@code enc}, its {@code key_ops} naming verify. */
@@ -455,13 +492,21 @@ final class TokenVerifier {
     }
 
     /**
-     * A token with {@code header} the key set could not be fetched for now, answered by what its last fetch found:
-     * 503, or else 401 saying which key it lacks — 503 too while no fetch has found anything yet (a request whose
-     * discovery read took its time leaves none for the first fetch of the key set, which says nothing of its keys).
+     * A token with {@code header} the key set could not be fetched for now, answered by what its last fetch found
+     * ({@link KeySetSource#lastFetchFailed}, which only a fetch sets or clears: a token verified, or refused, against
+     * the keys held says nothing of the issuer — such tokens once made the next token of a key not yet fetched a 401
+     * during an outage): 503 when it failed, or else 401 saying which key it lacks. 503 too while a fetch is under way
+     * — this request waited its whole time for it, and the issuer has not answered it (its failure, a moment later,
+     * once came too late for such a request, which was told the set lacked its key) —, and while no fetch has found
+     * anything yet (a request whose discovery read took its time leaves none for the first fetch of the key set,
+     * which says nothing of its keys).
      */
     private RuntimeException byLastFetch(JWSHeader header) {
-        if (keysUnavailable) {
+        if (keySet.lastFetchFailed()) {
             return unavailable("its last fetch failed");
+        }
+        if (keySet.fetching()) {
+            return unavailable("the fetch under way has not ended within this request's time");
         }
         if (!keySet.fetchedOnce()) {
             return unavailable("no time was left to fetch it for the first time");

@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -140,6 +141,40 @@ class StartupFailureIT {
         assertThat(fromCommandLine.errLines().get(0)).startsWith("gatehouse: --service-key has the form of a member "
                 + "or replica key");
         assertThat(fromEnvironment.err() + fromCommandLine.err()).doesNotContain(memberForm, replicaForm);
+    }
+
+    /**
+     * With an identity provider configured, a service key (or previous service key) of a form a request presenting it
+     * is taken for an access token by — three base64url parts joined by dots, the first a JSON object, such as
+     * {@code eyJ….x.y} — is refused at start: the node once started, and refused every request made with it as a
+     * token that did not verify. Refused before the database is asked for (here one that does not answer).
+     */
+    @Test
+    void serviceKeyInTheFormOfAnAccessToken_isRefusedWithAnIdentityProvider() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            closed = socket.getLocalPort();
+        }
+        List<String> oidcAndDatabase = List.of("--oidc-issuer", "http://127.0.0.1:" + closed + "/issuer",
+                "--oidc-client-id", "gatehouse-console", "--port", "0",
+                "--database-url", "postgresql://127.0.0.1:" + closed + "/gatehouse");
+        String tokenForm = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8)) + ".operators.service-key";
+        Run key = serve(false, Map.of("GATEHOUSE_SERVICE_KEY", tokenForm), oidcAndDatabase.toArray(String[]::new));
+        assertThat(key.exit()).isEqualTo(2);
+        assertThat(key.errLines()).containsExactly("gatehouse: --service-key (from GATEHOUSE_SERVICE_KEY) has the form "
+                + "of an access token (three base64url parts joined by dots, the first a JSON object), and with "
+                + "--oidc-issuer a request presenting it is taken for a token of the identity provider, never for the "
+                + "service key; choose a key of another form (one without two dots, or a generated service key's, "
+                + "ghs_)");
+
+        Run previous = serve(true, Map.of(), Stream.concat(Stream.of("--previous-service-key", tokenForm),
+                oidcAndDatabase.stream()).toArray(String[]::new));
+        assertThat(previous.exit()).isEqualTo(2);
+        assertThat(previous.errLines()).hasSize(1);
+        assertThat(previous.errLines().get(0)).startsWith("gatehouse: --previous-service-key has the form of an "
+                + "access token");
+        assertThat(key.err() + previous.err()).doesNotContain(tokenForm);
     }
 
     @Test

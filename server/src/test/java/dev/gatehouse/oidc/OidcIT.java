@@ -334,10 +334,10 @@ class OidcIT {
 
     /**
      * Under the user claim {@code email} — how Rooms users sign in, their user id being the address they were
-     * invited by — a token whose {@code email_verified} is present and not {@code true} is refused: an identity
-     * provider that lets people sign up with an address they have not confirmed let anyone registering as an
-     * organization's admin act as it. A token that says nothing of it is taken, and under another user claim the
-     * claim is not read.
+     * invited by — a token whose {@code email_verified} is present and not {@code true} is refused, {@code null} too
+     * (it was taken as absent): an identity provider that lets people sign up with an address they have not confirmed
+     * let anyone registering as an organization's admin act as it. A token that says nothing of it is taken, and
+     * under another user claim the claim is not read.
      */
     @Test
     void underTheEmailClaim_aTokenWhoseEmailIsNotVerified_isRefused() {
@@ -353,9 +353,10 @@ class OidcIT {
             refused.put("false", false);
             refused.put("the string \"true\"", "true");
             refused.put("a number", 1);
+            refused.put("null", null);
             refused.forEach((what, verified) -> {
                 Http.Res res = byEmail.as(issuer.token("u-any", b -> b.claim("email", "admin@x.example")
-                        .claim("email_verified", verified))).get(path);
+                        .claim("email_verified", verified).serializeNullClaims(true))).get(path);
                 assertThat(res.status()).as("email_verified %s: %s", what, res).isEqualTo(401);
                 assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
                 assertThat(res.get("detail").stringValue()).contains("email_verified");

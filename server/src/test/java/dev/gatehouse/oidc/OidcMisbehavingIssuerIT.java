@@ -23,6 +23,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
@@ -335,6 +336,20 @@ class OidcMisbehavingIssuerIT {
      * anywhere the node can reach), so tokens are 503 and the place it points to is never asked. It once was
      * followed, and tokens verified against whatever key set it led to.
      */
+    /** A discovery document's endpoint that is no string is said to be one, not missing, as it once was. */
+    @Test
+    void aDiscoveryDocumentWhoseKeySetIsNoString_is503_sayingSo() {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            issuer.discoveryBody = issuer.discoveryBody.replace("\"" + issuer.issuer + "/jwks\"", "12");
+            Http.Res res = node.as(issuer.token("u-1")).get("/v1/orgs/1/roles");
+            assertThat(res.status()).as("%s", res).isEqualTo(503);
+            assertThat(res.get("code").stringValue()).isEqualTo("oidc_unavailable");
+            assertThat(res.get("detail").stringValue()).contains("discovery document's jwks_uri is not a string")
+                    .doesNotContain("has no");
+        }
+    }
+
     @Test
     void aKeySetThatRedirects_isNotFollowed_andTokensAre503() {
         try (Issuer issuer = new Issuer();
@@ -385,6 +400,86 @@ class OidcMisbehavingIssuerIT {
                 assertThat(res.status()).as("token %d: %s", i, res).isEqualTo(503);
                 assertThat(res.get("code").stringValue()).isEqualTo("oidc_unavailable");
             }
+        }
+    }
+
+    /**
+     * During an outage of the key set, a valid token of a key not yet fetched is 503 whatever tokens came between: it
+     * is answered by what the last fetch found, and only a fetch says that. A token of a cached key that verified, or
+     * one refused for its {@code typ}, once marked the key set as fetched, and the next token of the new key that met
+     * the rate limit was told the set had no key of its key id (401).
+     */
+    @Test
+    void duringAKeySetOutage_aTokenOfAKeyNotYetFetched_is503_whateverTokensCameBetween() throws Exception {
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String path = memberU1(node);
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
+            RSAKey next = new RSAKeyGenerator(2048).keyID("next-key").generate();
+            String ofTheNextKey = Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"next-key\"}",
+                    issuer.claims("u-1").toString(), new RSASSASigner(next), JWSAlgorithm.RS256);
+            String refusedForItsType = issuer.token("u-1", "text/plain");
+            issuer.jwksStatus = 500;
+            issuer.jwksBody = "{}";
+            // a rate limit's second of its own: two fetches fail, the tokens after them meet the limit
+            Thread.sleep(TokenVerifier.MIN_REFETCH_MILLIS + 100);
+            for (int i = 0; i < 4; i++) {
+                Http.Res res = node.as(ofTheNextKey).get(path);
+                assertThat(res.status()).as("the next key's token, %d: %s", i, res).isEqualTo(503);
+                assertThat(res.get("code").stringValue()).isEqualTo("oidc_unavailable");
+                assertThat(node.as(issuer.token("u-1")).get(path).status()).as("a cached key's token").isEqualTo(200);
+                assertThat(node.as(refusedForItsType).get(path).status()).as("a token refused for its typ")
+                        .isEqualTo(401);
+            }
+            issuer.jwksBody = new JWKSet(List.of(issuer.key.toPublicJWK(), next.toPublicJWK())).toString();
+            issuer.jwksStatus = 200;
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            Http.Res res;
+            do {
+                res = node.as(ofTheNextKey).get(path);
+            } while (res.status() == 503 && System.nanoTime() < deadline);
+            assertThat(res.status()).as("once the set is fetched again: %s", res).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Tokens of key ids not fetched yet that come at once, while the key set hangs right after a fetch that
+     * succeeded, are each 503: those that waited behind the one fetch the rate limit let through, for as long as a
+     * request may wait, are answered by it, which the issuer has not answered. One whose wait ended a moment before
+     * that fetch's failure was known was answered by the fetch before, which succeeded: 401, its key id unknown.
+     */
+    @Test
+    void tokensOfKeysNotYetFetched_waitingForAFetchThatHangs_areEach503() throws Exception {
+        int requests = 40;
+        ExecutorService callers = Executors.newFixedThreadPool(requests);
+        try (Issuer issuer = new Issuer();
+             TestNode node = TestNode.start(config -> config.withOidc(issuer.settings()))) {
+            String path = memberU1(node);
+            String claims = issuer.claims("u-1").toString();
+            RSASSASigner signer = new RSASSASigner(issuer.key);
+            List<String> newKeyIds = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                newKeyIds.add(Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"new-" + i + "\"}", claims, signer,
+                        JWSAlgorithm.RS256));
+            }
+            assertThat(node.as(issuer.token("u-1")).get(path).status()).isEqualTo(200);
+            issuer.jwksDelayMillis = IssuerFetch.TIMEOUT.toMillis() + 500;
+            CountDownLatch ready = new CountDownLatch(requests);
+            List<Future<Http.Res>> answers = new ArrayList<>();
+            for (String token : newKeyIds) {
+                answers.add(callers.submit(() -> {
+                    ready.countDown();
+                    ready.await();
+                    return node.as(token).get(path);
+                }));
+            }
+            for (Future<Http.Res> answer : answers) {
+                Http.Res res = answer.get(30, TimeUnit.SECONDS);
+                assertThat(res.status()).as("a token of a key id not fetched yet: %s", res).isEqualTo(503);
+                assertThat(res.get("code").stringValue()).isEqualTo("oidc_unavailable");
+            }
+        } finally {
+            callers.shutdownNow();
         }
     }
 
@@ -552,8 +647,11 @@ class OidcMisbehavingIssuerIT {
             String path = memberU1(node);
             RSAKey encryptionKey = new RSAKeyGenerator(2048).keyID("enc-key").keyUse(KeyUse.ENCRYPTION).generate();
             OctetSequenceKey secret = new OctetSequenceKeyGenerator(256).keyID("oct-key").generate();
-            issuer.jwksBody = new JWKSet(List.of(issuer.key.toPublicJWK(), encryptionKey.toPublicJWK(), secret))
-                    .toString(false);
+            // a modulus of 64 bits, of which the JDK makes no key
+            RSAKey smallKey = new RSAKey.Builder(Base64URL.encode(new BigInteger("d3a1f6c9b2e4a7c5", 16)),
+                    Base64URL.encode(BigInteger.valueOf(65_537))).keyID("small-key").build();
+            issuer.jwksBody = new JWKSet(List.of(issuer.key.toPublicJWK(), encryptionKey.toPublicJWK(), secret,
+                    smallKey.toPublicJWK())).toString(false);
             String claims = issuer.claims("u-1").toString();
             String kid = issuer.key.getKeyID();
             JWSSigner signingKey = new RSASSASigner(issuer.key);
@@ -581,6 +679,12 @@ class OidcMisbehavingIssuerIT {
             refusals.put("claim \"aud\" is not a string or a list of strings", Issuer.signedRaw("{\"alg\":\"RS256\","
                     + "\"kid\":\"" + kid + "\"}", claims.replace("\"aud\":\"" + AUDIENCE + "\"", "\"aud\":{}"),
                     signingKey, JWSAlgorithm.RS256));
+            refusals.put("the identity provider's key \"small-key\" is unusable: an RSA key of 64 bits, too small",
+                    Issuer.b64("{\"alg\":\"RS256\",\"kid\":\"small-key\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                            + Issuer.b64(claims.getBytes(StandardCharsets.UTF_8)) + "." + Issuer.b64(new byte[8]));
+            refusals.put("its signature is missing", Issuer.b64(("{\"alg\":\"RS256\",\"kid\":\"" + kid + "\"}")
+                    .getBytes(StandardCharsets.UTF_8)) + "." + Issuer.b64(claims.getBytes(StandardCharsets.UTF_8))
+                    + ".");
             refusals.put("its signature does not verify", Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"" + kid
                     + "\"}", claims, new RSASSASigner(encryptionKey), JWSAlgorithm.RS256));
             // headers the library cannot read
@@ -624,6 +728,16 @@ class OidcMisbehavingIssuerIT {
                                 "Invalid", "Unexpected", "Base64URL", "Expired JWT", "JWT before", "missing required",
                                 "elsewhere", "another-api", token.substring(0, token.indexOf('.')));
             });
+            // what a refusal repeats of the token is cut: a key id or a typ of 5,000 characters was repeated whole
+            String long5000 = "k".repeat(5_000);
+            for (String longHeader : List.of("{\"alg\":\"RS256\",\"kid\":\"" + long5000 + "\"}",
+                    "{\"alg\":\"RS256\",\"kid\":\"" + kid + "\",\"typ\":\"" + long5000 + "\"}")) {
+                Http.Res res = node.as(Issuer.signedRaw(longHeader, claims, signingKey, JWSAlgorithm.RS256)).get(path);
+                assertThat(res.status()).as("%s", res).isEqualTo(401);
+                assertThat(res.get("code").stringValue()).isEqualTo("invalid_token");
+                assertThat(res.get("detail").stringValue()).as("%s", res).hasSizeLessThan(300)
+                        .contains("\"" + "k".repeat(61) + "...\"");
+            }
             // a null among the audiences once met the audience check as a NullPointerException: a 500
             for (String audience : List.of("[null,\"" + AUDIENCE + "\"]", "[null]")) {
                 Http.Res res = node.as(Issuer.signedRaw("{\"alg\":\"RS256\",\"kid\":\"" + kid + "\"}",

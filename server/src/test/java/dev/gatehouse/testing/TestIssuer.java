@@ -58,6 +58,7 @@ public final class TestIssuer implements AutoCloseable {
     private final AtomicInteger exchanges = new AtomicInteger();
     private volatile RSAKey key = newKey();
     private volatile String signInAs;
+    private volatile UnaryOperator<JWTClaimsSet.Builder> accessTokenClaims = UnaryOperator.identity();
 
     private TestIssuer() {
         try {
@@ -89,6 +90,11 @@ public final class TestIssuer implements AutoCloseable {
     /** Whom the authorization endpoint signs in. */
     public void signInAs(String userId) {
         this.signInAs = userId;
+    }
+
+    /** What the token endpoint changes in the access tokens it issues from now on (the identity: nothing). */
+    public void issueAccessTokens(UnaryOperator<JWTClaimsSet.Builder> tweak) {
+        this.accessTokenClaims = tweak;
     }
 
     /** How many codes the token endpoint has exchanged for tokens. */
@@ -247,7 +253,8 @@ public final class TestIssuer implements AutoCloseable {
             return;
         }
         exchanges.incrementAndGet();
-        ObjectNode body = Json.object().put("access_token", token(grant.user())).put("token_type", "Bearer")
+        ObjectNode body = Json.object().put("access_token", token(grant.user(), accessTokenClaims))
+                .put("token_type", "Bearer")
                 .put("expires_in", 600);
         JWTClaimsSet.Builder id = claims(grant.user()).audience(CLIENT_ID);
         if (grant.nonce() != null) {
