@@ -213,6 +213,36 @@ class RestartIT {
         }
     }
 
+    /**
+     * A body that keeps arriving, slower than it should, past the stop's grace is answered 503 {@code node_stopping}
+     * when the stop closes its connection: the read then failed otherwise than by a timeout, and the answer was a 500
+     * naming Jetty's EofException.
+     */
+    @Test
+    void stopping_answersABodyStillTricklingWhenTheGraceEnds503NodeStopping() throws Exception {
+        try (TestNode node = TestNode.start()) {
+            Fixtures fx = new Fixtures(node);
+            var org = fx.org("close");
+            int port = URI.create(node.baseUrl()).getPort();
+            String body = "{\"member_id\": " + org.adminId() + ", \"permission\": \"view_all_leads\"}";
+            try (RawHttp arriving = RawHttp.connect(port)) {
+                arriving.send(checkHead(org.path(), org.adminKey(), body.length()) + body.substring(0, 3));
+                CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> node.node().close());
+                // a byte every 300 ms, never idle for the second the stop allows, for longer than its grace
+                for (int i = 3; i < body.length() - 1 && !stopped.isDone(); i++) {
+                    Thread.sleep(300);
+                    if (!arriving.trySend(body.substring(i, i + 1))) {
+                        break;
+                    }
+                }
+                RawHttp.Response cut = arriving.read(Duration.ofSeconds(20));
+                assertThat(cut.status()).as("%s", cut).isEqualTo(503);
+                assertThat(Json.readTree(cut.body()).get("code").stringValue()).isEqualTo("node_stopping");
+                stopped.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     private static String get(String path, String key) {
         return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key + "\r\n\r\n";
     }

@@ -232,11 +232,12 @@ final class BodyBuffer extends Handler.Wrapper {
                     }
                     if (Content.Chunk.isFailure(chunk)) {
                         failure = chunk.getFailure();
-                        // the connection's idle timeout ran out before the body's deadline: a body not received in
-                        // time all the same (it was answered as an error of the server) — unless the server is
-                        // stopping, which shortens every connection's idle timeout to its grace: then the stop cut it
-                        outcome = !(failure instanceof TimeoutException) ? Outcome.FAILED
-                                : stopping() ? Outcome.CUT_BY_STOP : Outcome.STALLED;
+                        // while the server stops, whatever failed the read (an idle timeout the stop shortened, the
+                        // connection it closed when its grace ran out) the stop cut the body: a 500 once told of it;
+                        // else the connection's idle timeout ran out before the body's deadline: a body not received
+                        // in time all the same (it was answered as an error of the server)
+                        outcome = stopping() ? Outcome.CUT_BY_STOP
+                                : failure instanceof TimeoutException ? Outcome.STALLED : Outcome.FAILED;
                     } else {
                         take(chunk.getByteBuffer());
                         boolean last = chunk.isLast();
