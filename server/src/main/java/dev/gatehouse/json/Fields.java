@@ -240,6 +240,16 @@ public final class Fields {
     }
 
     /**
+     * Whether {@code s} shows nothing: empty, or made of invisible characters alone ({@link Invisible#isInvisible}:
+     * spaces of every kind, a zero-width space, a word joiner, a byte order mark, a soft hyphen, a Hangul filler, the
+     * braille pattern without dots) — what {@link #name} calls blank, a zero-width space alone as much as a space, for
+     * a reader that refuses a blank value of another kind by the same rule.
+     */
+    public static boolean blank(String s) {
+        return Invisible.blank(s);
+    }
+
+    /**
      * {@code s} as {@link #name} takes a name: without the spaces at its ends ({@link #stripSpaces}), composed
      * ({@link #composed}). What a name a request gives is stored, compared and looked up as.
      */

@@ -197,6 +197,11 @@ final class Invisible {
      * {@link #problem}, as far as the ends and the sides of an {@code @} go (and blank): what {@link EmailAddress}
      * checks before its spaces, and {@link #inside} after them.
      */
+    /** Whether {@code s} shows nothing: empty, or invisible characters alone ({@link #isInvisible}). */
+    static boolean blank(String s) {
+        return s.codePoints().allMatch(Invisible::isInvisible);
+    }
+
     static String atAnEdge(String s) {
         return atAnEdge(s, true);
     }
@@ -207,7 +212,7 @@ final class Invisible {
         }
         int first = s.codePointAt(0);
         if (isInvisible(first)) {
-            return s.codePoints().allMatch(Invisible::isInvisible) ? "must not be blank"
+            return blank(s) ? "must not be blank"
                     : AT_AN_END + ", got \"" + Fields.abbreviate(s) + "\" (" + name(first) + " at its beginning)";
         }
         if (isCombiningMark(first)) {

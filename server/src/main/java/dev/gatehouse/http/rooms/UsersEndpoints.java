@@ -127,6 +127,7 @@ final class UsersEndpoints {
         String eSign = Wire.optional(f, "eSignPermissionProfileId", 100);
         f.bool("subscribeToRoomsActivityNotifications");
         Wire.optional(f, "redirectUrl", 2000);
+        Wire.optional(f, "companyTypeId", 100);
         if (level == AccessLevel.REGION && regions.isEmpty()) {
             f.error("regions", "is required with accessLevel Region");
         }

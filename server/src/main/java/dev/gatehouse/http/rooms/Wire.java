@@ -94,6 +94,10 @@ final class Wire {
 
     // ---------------------------------------------------------------- query parameters
 
+    /**
+     * A query parameter, or null when it is absent or empty: {@code count=} is left out, as every empty query
+     * parameter of the dialect is (a value of spaces is a value, and each reader judges it).
+     */
     static String query(Context ctx, String name) {
         String v = ctx.queryParam(name);
         return v == null || v.isEmpty() ? null : v;
@@ -133,6 +137,11 @@ final class Wire {
         return queryInt(ctx, name, null, 1, Integer.MAX_VALUE);
     }
 
+    /**
+     * A flag in the query: {@code true} or {@code false} in any case; absent or empty ({@code managedOnly=}, as
+     * {@link #query} reads every empty parameter) is {@code fallback}; anything else, spaces included, is a 400
+     * {@code INVALID_REQUEST_PARAMETER} naming it.
+     */
     static boolean queryBool(Context ctx, String name, boolean fallback) {
         String raw = query(ctx, name);
         if (raw == null) {
@@ -270,16 +279,17 @@ final class Wire {
 
     /**
      * An optional string of a body, returned as sent: the one reader of every optional string the dialect's bodies
-     * carry (an office's address, an invitation's {@code eSignPermissionProfileId} and {@code redirectUrl}, a lock's
-     * {@code reason}, a room's {@code listingSource}, a room user's {@code transactionSideId}, a
-     * {@code revocationDate}). Absent or JSON null is null, as the SDKs leave out what is not set; an empty string, or
-     * one of spaces alone of any kind ({@link Fields#stripSpaces}: a no-break space as much as ASCII's), is a field
-     * error of {@code f} ({@code INVALID_INPUT} naming it, reported by {@link Fields#check()}), never stored as a value
-     * that shows nothing nor taken for a value the caller did not give.
+     * carry (an office's address, an invitation's {@code eSignPermissionProfileId}, {@code redirectUrl} and
+     * {@code companyTypeId}, a lock's {@code reason}, a room's {@code listingSource}, a room user's
+     * {@code transactionSideId}, a {@code revocationDate}). Absent or JSON null is null, as the SDKs leave out what is
+     * not set; a blank string — empty, or made of invisible characters alone, as a name is blank
+     * ({@link Fields#blank}: a no-break space, a tab, a zero-width space, a Hangul filler) — is a field error of
+     * {@code f} ({@code INVALID_INPUT} naming it, reported by {@link Fields#check()}), never stored as a value that
+     * shows nothing nor taken for a value the caller did not give.
      */
     static String optional(Fields f, String name, int maxLength) {
         String s = f.string(name, false, maxLength);
-        if (s != null && Fields.stripSpaces(s).isEmpty()) {
+        if (s != null && Fields.blank(s)) {
             f.error(name, "must not be blank: leave it out, or send null, for none");
             return null;
         }

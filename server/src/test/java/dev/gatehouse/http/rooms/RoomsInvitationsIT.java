@@ -259,6 +259,29 @@ class RoomsInvitationsIT {
         assertThat(invited.status()).as("a value, and null for none, are taken: " + invited).isEqualTo(201);
     }
 
+    /**
+     * {@code invite_user}'s {@code companyTypeId} is an optional string of the dialect like the v5 agent's: empty, of
+     * spaces or of invisible characters alone, it is a 400 naming it that invites no one. Before, it was not read,
+     * and the invitation was made (201) whatever it held.
+     */
+    @Test
+    void inviteUsersBlankCompanyTypeId_isRefusedNamingIt_andInvitesNoOne() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        int users = a.admin.get(a.base + "/users").get("totalRowCount").intValue();
+        long before = node.appliedRevision();
+        for (String blank : List.of("", " ", "\t", "\u00a0", "\u200b", "\ufeff")) {
+            error(a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("zoe", agent, "Contributor")
+                    .with("companyTypeId", blank)), 400, "INVALID_INPUT", "companyTypeId: must not be blank");
+        }
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
+        assertThat(a.admin.get(a.base + "/users").get("totalRowCount").intValue()).isEqualTo(users);
+
+        Http.Res invited = a.admin.post(a.base + "/users/invite_user", RoomsRulesIT.invitee("zoe", agent, "Contributor")
+                .with("companyTypeId", "1"));
+        assertThat(invited.status()).as("a value is taken: " + invited).isEqualTo(201);
+    }
+
     static boolean allowed(RoomsAccount a, long member, String permission, Integer room) {
         Map<String, Object> body = room == null ? Map.of("member_id", member, "permission", permission)
                 : Map.of("member_id", member, "permission", permission, "resource", Map.of("type", "room", "id",

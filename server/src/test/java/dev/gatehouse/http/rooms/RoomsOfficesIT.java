@@ -422,6 +422,51 @@ class RoomsOfficesIT {
         assertThat(created.get("countryId").stringValue()).isEqualTo("US");
     }
 
+    /**
+     * An optional string of an office made of invisible characters alone — a zero-width space, a byte order mark, a
+     * word joiner, a soft hyphen, a Hangul filler, the braille pattern without dots, the Mongolian vowel separator — is
+     * blank as a name of them is, a 400 naming each such field that creates nothing. Before, the office was created
+     * holding them, its city showing nothing.
+     */
+    @Test
+    void anOfficesAddressOfInvisibleCharactersAlone_isBlank_andCreatesNothing() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int offices = a.admin.get(a.base + "/offices").get("totalRowCount").intValue();
+        long before = node.appliedRevision();
+        Map<String, Object> body = new HashMap<>(Map.of("name", "Invisible", "city", "\u200b", "address1", "\ufeff",
+                "address2", "\u2060\u200b", "phone", "\u00ad", "stateId", "\u3164", "postalCode", "\u2800",
+                "countryId", "\u180e"));
+        error(a.admin.post(a.base + "/offices", body), 400, "INVALID_INPUT", "city: must not be blank",
+                "address1: must not be blank", "address2: must not be blank", "phone: must not be blank",
+                "stateId: must not be blank", "postalCode: must not be blank", "countryId: must not be blank");
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
+        assertThat(a.admin.get(a.base + "/offices").get("totalRowCount").intValue()).isEqualTo(offices);
+    }
+
+    /**
+     * An empty {@code managedOnly=} or {@code onlyAccessible=} is as if left out, as every empty query parameter of the
+     * dialect is ({@code count=} is the default page size): the flag is false. A value of spaces is a value, and not
+     * true or false: a 400 naming the flag.
+     */
+    @Test
+    void anEmptyFlag_isLeftOut_andOneOfSpacesIsRefused() {
+        RoomsAccount a = new RoomsAccount(node, fx);
+        int agent = a.role("Agent", false, "canCreateRooms");
+        Http bob = a.as(a.user("Bob", agent, "Contributor"));
+        a.admin.post(a.base + "/regions", Map.of("name", "North"));
+        assertThat(ids(bob.get(a.base + "/regions?managedOnly=").json(), "regionSummaries", "regionId"))
+                .as("managedOnly= lists as without it").isEqualTo(ids(bob.get(a.base + "/regions").json(),
+                        "regionSummaries", "regionId")).isNotEmpty();
+        assertThat(ids(bob.get(a.base + "/offices?onlyAccessible=&count=").json(), "officeSummaries", "officeId"))
+                .as("onlyAccessible= lists as without it").isEqualTo(ids(bob.get(a.base + "/offices").json(),
+                        "officeSummaries", "officeId"));
+        error(bob.get(a.base + "/regions?managedOnly=%20"), 400, "INVALID_REQUEST_PARAMETER",
+                "managedOnly must be true or false");
+        error(bob.get(a.base + "/offices?onlyAccessible=%C2%A0"), 400, "INVALID_REQUEST_PARAMETER",
+                "onlyAccessible must be true or false");
+        error(bob.get(a.base + "/offices?count=%20"), 400, "INVALID_REQUEST_PARAMETER", "count");
+    }
+
     @Test
     void eSignPermissionProfiles_listTheStandardProfiles() {
         RoomsAccount a = new RoomsAccount(node, fx);
