@@ -104,7 +104,12 @@ final class ChunkWriter {
     private final KnownMembers known;
     private Map<String, Optional<Member>> earlier = Map.of();
     private long seenRevision = KnownMembers.UNKNOWN;
-    private final Map<String, Optional<Group>> groups = new HashMap<>();
+    /**
+     * What names this chunk looked up mean ({@link #sameRoles}, {@link #sameGroups}), by the name: emptied when a line
+     * adds, changes or deletes a role, or adds or deletes a group.
+     */
+    private final Map<String, List<Role>> sameRoles = new HashMap<>();
+    private final Map<String, List<Group>> sameGroups = new HashMap<>();
     /**
      * The roles and groups lines of this chunk created, by id, with the line: a refusal naming one of them
      * ({@link #origin}) says which line, since the object is rolled back with the chunk.
@@ -334,8 +339,9 @@ final class ChunkWriter {
         caller.require(model.management().roles(), "creating or updating a role");
         Role current = role("name", line.written());
         RoleInput given = line.input();
-        // a role named exactly as stored keeps its name (an export's line of a name stored before names were trimmed)
-        RoleInput input = current == null || !current.name().equals(line.written()) ? given
+        // an import names roles, it does not rename them: a role found by a name the same ignoring case (or exactly as
+        // stored, an export's line of a name stored before names were trimmed) keeps its name, as a group does
+        RoleInput input = current == null ? given
                 : new RoleInput(current.name(), given.description(), given.permissions(), given.external(),
                 given.visibility(), given.visibilitySet());
         if (current == null) {
@@ -358,7 +364,7 @@ final class ChunkWriter {
 
     /** Whether {@code line} creates a role: it names none (nor two, which {@link #upsertRole} refuses). */
     private boolean createsRole(ImportLine.Role line) {
-        return !line.delete() && found(line.written(), this::roleByFold, Role::name, Role::id).isEmpty();
+        return !line.delete() && found(line.written(), this::roleAsStored, this::sameRoles, Role::id).isEmpty();
     }
 
     /**
@@ -395,12 +401,14 @@ final class ChunkWriter {
         services.roles().delete(tx, caller, model, orgId, current);
         rolesByName.remove(key(current.name()));
         rolesById.remove(current.id());
+        sameRoles.clear();
         return ImportCounts.Outcome.DELETED;
     }
 
     private void remember(Role role) {
         rolesByName.put(key(role.name()), role);
         rolesById.put(role.id(), role);
+        sameRoles.clear();
     }
 
     /**
@@ -426,12 +434,26 @@ final class ChunkWriter {
 
     /** The role a line names by {@code written} in its field {@code field} ({@link #named}); null when none. */
     private Role role(String field, String written) {
-        return named(field, "role", written, this::roleByFold, Role::name, Role::id);
+        return named(field, "role", written, this::roleAsStored, this::sameRoles, Role::name, Role::id);
     }
 
-    /** The role whose name {@code lower()} calls equal to {@code name}, or null. */
-    private Role roleByFold(String name) {
-        return rolesByName.get(key(name));
+    /** The role named exactly {@code name}, or null. */
+    private Role roleAsStored(String name) {
+        Role role = rolesByName.get(key(name));
+        return role != null && role.name().equals(name) ? role : null;
+    }
+
+    /**
+     * The roles a reference by {@code name} may mean ({@link #found}): none when no role's name is {@code name} as
+     * {@code lower()} folds both, else that role and every other whose name is the same ignoring case
+     * ({@link RoleService#sameNames}), as this chunk holds them.
+     */
+    private List<Role> sameRoles(String name) {
+        if (!rolesByName.containsKey(key(name))) {
+            return List.of();
+        }
+        return sameRoles.computeIfAbsent(name, n -> services.roles().sameNames(tx.handle(), orgId, n).stream()
+                .map(r -> rolesById.getOrDefault(r.id(), r)).toList());
     }
 
     /** The id of the role a line names by {@code role} or {@code role_id}; a 400 naming the field when there is none. */
@@ -691,7 +713,7 @@ final class ChunkWriter {
             return ImportCounts.Outcome.UNCHANGED;
         }
         Group created = services.groups().create(tx, caller, orgId, line.name());
-        groups.put(key(line.name()), Optional.of(created));
+        sameGroups.clear();
         groupsAddedBy.put(created.id(), line.line());
         return ImportCounts.Outcome.CREATED;
     }
@@ -703,7 +725,7 @@ final class ChunkWriter {
             return ImportCounts.Outcome.UNCHANGED;
         }
         services.groups().delete(tx, caller, orgId, current);
-        groups.put(key(current.name()), Optional.empty());
+        sameGroups.clear();
         return ImportCounts.Outcome.DELETED;
     }
 
@@ -725,8 +747,19 @@ final class ChunkWriter {
 
     /** The group a line names by {@code written} in its field {@code field} ({@link #named}); null when none. */
     private Group group(String field, String written) {
-        return named(field, "group", written, n -> groups.computeIfAbsent(key(n), k -> services.groups()
-                .findByName(tx.handle(), orgId, n)).orElse(null), Group::name, Group::id);
+        return named(field, "group", written, n -> sameGroups(n).stream().filter(g -> g.name().equals(n)).findFirst()
+                .orElse(null), this::sameGroups, Group::name, Group::id);
+    }
+
+    /**
+     * The groups a reference by {@code name} may mean ({@link #found}): none when no group's name is {@code name} as
+     * {@code lower()} folds both, else that group and every other whose name is the same ignoring case
+     * ({@link GroupService#sameNames}).
+     */
+    private List<Group> sameGroups(String name) {
+        List<Group> same = sameGroups.computeIfAbsent(name, n -> services.groups().sameNames(tx.handle(), orgId, n));
+        // the one lower() calls equal comes first
+        return same.isEmpty() || !key(same.get(0).name()).equals(key(name)) ? List.of() : same;
     }
 
     // ---------------------------------------------------------------- per-member grants
@@ -979,47 +1012,49 @@ final class ChunkWriter {
 
     /**
      * What a line names by {@code written} (a role or group line, a role or group reference) in its field
-     * {@code field}, found by {@code find}, which compares names as {@code lower()} folds them ({@link #found}); null
-     * when it names nothing. When it names two objects, neither exactly as stored, the line is refused naming both
-     * (400 {@code ambiguous_reference}) rather than taken for either: a role line would otherwise write one role's
-     * values over the other's.
+     * {@code field} ({@link #found}): the object stored as written ({@code asStored}), else those the name means
+     * ({@code same}); null when it names nothing. When it names two objects, neither exactly as stored, the line is
+     * refused naming both (400 {@code ambiguous_reference}) rather than taken for either: a role line would otherwise
+     * write one role's values over the other's, and a delete line delete the other.
      */
-    private <T> T named(String field, String kind, String written, Function<String, T> find,
-                        Function<T, String> nameOf, ToLongFunction<T> idOf) {
-        List<T> found = found(written, find, nameOf, idOf);
+    private <T> T named(String field, String kind, String written, Function<String, T> asStored,
+                        Function<String, List<T>> same, Function<T, String> nameOf, ToLongFunction<T> idOf) {
+        List<T> found = found(written, asStored, same, idOf);
         if (found.size() > 1) {
             T first = found.get(0);
             T second = found.get(1);
             throw new InvalidInputException("ambiguous_reference", field + ": \"" + written + "\" names two " + kind
                     + "s, \"" + nameOf.apply(first) + "\" (id " + idOf.applyAsLong(first) + ") and \""
-                    + nameOf.apply(second) + "\" (id " + idOf.applyAsLong(second) + "), stored before "
-                    + "names were trimmed and composed; write the name exactly as stored, as an export does",
+                    + nameOf.apply(second) + "\" (id " + idOf.applyAsLong(second) + "), names that are the same "
+                    + "ignoring case and composition; write the name exactly as stored, as an export does",
                     Map.of(field, "ambiguous"));
         }
         return found.isEmpty() ? null : found.get(0);
     }
 
     /**
-     * What {@code find} finds by a name a line refers to an object by: the object stored under the name exactly as
-     * written (as an export writes it, which may be a name stored before names were trimmed of spaces of every kind or
-     * composed); else the one found by the name as written, and the one found by it trimmed and composed
-     * ({@link Fields#asName}) as a line creating the object takes it — so that {@code Sales} + U+00A0 names the group
-     * {@code Sales} in every line alike, and {@code Cafe} + U+0301 the group {@code Café}. Two when those are two
-     * objects: {@code re} U+0301 {@code sume} U+0301 beside the stored {@code Résumé} and {@code Re} U+0301
-     * {@code sume} U+0301, which {@code lower()} tells apart.
+     * What a line refers to by a name: the object stored under the name exactly as written ({@code asStored}; as an
+     * export writes it, which may be a name stored before names were trimmed of spaces of every kind or composed);
+     * else every object the name means as written, and as trimmed and composed ({@link Fields#asName}) as a line
+     * creating the object takes it ({@code same}: the one whose name {@code lower()} calls equal to it, with every
+     * other of the same name ignoring case, {@link dev.gatehouse.sql.NameKey#sameNames}) — so that {@code Sales} +
+     * U+00A0 names the group {@code Sales} in every line alike, and {@code Cafe} + U+0301 the group {@code Café}.
+     * Two or more when those are two objects: {@code re} U+0301 {@code sume} U+0301 beside the stored {@code Résumé}
+     * and {@code Re} U+0301 {@code sume} U+0301, which {@code lower()} tells apart; {@code İstanbul} beside the stored
+     * {@code istanbul}, which {@code lower()} calls equal to it, and {@code i} U+0307 {@code stanbul}, its key's.
      */
-    private static <T> List<T> found(String written, Function<String, T> find, Function<T, String> nameOf,
+    private static <T> List<T> found(String written, Function<String, T> asStored, Function<String, List<T>> same,
                                      ToLongFunction<T> idOf) {
-        T asWritten = find.apply(written);
-        if (asWritten != null && nameOf.apply(asWritten).equals(written)) {
-            return List.of(asWritten);
+        T stored = asStored.apply(written);
+        if (stored != null) {
+            return List.of(stored);
         }
+        Map<Long, T> byId = new LinkedHashMap<>();
+        same.apply(written).forEach(t -> byId.putIfAbsent(idOf.applyAsLong(t), t));
         String taken = Fields.asName(written);
-        T asTaken = taken.isEmpty() || taken.equals(written) ? null : find.apply(taken);
-        if (asWritten == null || asTaken == null) {
-            return asWritten != null ? List.of(asWritten) : asTaken != null ? List.of(asTaken) : List.of();
+        if (!taken.isEmpty() && !taken.equals(written)) {
+            same.apply(taken).forEach(t -> byId.putIfAbsent(idOf.applyAsLong(t), t));
         }
-        return idOf.applyAsLong(asTaken) == idOf.applyAsLong(asWritten) ? List.of(asWritten)
-                : List.of(asWritten, asTaken);
+        return List.copyOf(byId.values());
     }
 }

@@ -16,7 +16,6 @@ import dev.gatehouse.sql.NameKey;
 import dev.gatehouse.store.Tx;
 import dev.gatehouse.store.Written;
 import java.util.List;
-import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
@@ -106,9 +105,12 @@ public final class GroupService {
         return group;
     }
 
-    /** The group named {@code name} (ignoring case). */
-    public Optional<Group> findByName(Handle h, long orgId, String name) {
-        return groups.findByName(h, orgId, name);
+    /**
+     * The groups named {@code name} ignoring case, the one {@code lower()} calls equal first
+     * ({@link GroupStore#sameNames}).
+     */
+    public List<Group> sameNames(Handle h, long orgId, String name) {
+        return groups.sameNames(h, orgId, name);
     }
 
     public Written<Group> rename(Principal principal, long orgId, long groupId, String name, Integer expectedVersion) {

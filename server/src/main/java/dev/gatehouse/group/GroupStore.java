@@ -35,11 +35,12 @@ final class GroupStore {
                 .map(row -> withMembers(h, List.of(row)).get(0));
     }
 
-    /** The group whose name is {@code name} as {@code lower()} folds both: how a reference by name finds a group. */
-    public Optional<Group> findByName(Handle h, long orgId, String name) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM groups WHERE org_id = :org AND lower(name) = lower(:name)")
-                .bind("org", orgId).bind("name", name).map((rs, ctx) -> row(rs)).findOne()
-                .map(row -> withMembers(h, List.of(row)).get(0));
+    /**
+     * The groups whose names are the same as {@code name} ignoring case, the one {@code lower()} calls equal first
+     * ({@link NameKey#sameNames}): what a reference by name may mean.
+     */
+    public List<Group> sameNames(Handle h, long orgId, String name) {
+        return withMembers(h, NameKey.sameNames(h, "groups", COLUMNS, orgId, name, 0L, null, (rs, ctx) -> row(rs)));
     }
 
     /**

@@ -245,6 +245,14 @@ public final class RoleService {
     }
 
     /**
+     * The roles named {@code name} ignoring case, the one {@code lower()} calls equal first
+     * ({@link RoleStore#sameNames}).
+     */
+    public List<Role> sameNames(Handle h, long orgId, String name) {
+        return roles.sameNames(h, orgId, name);
+    }
+
+    /**
      * Inserts the system roles of new organizations whose rows were inserted ahead of their creation
      * ({@code OrgService.insertAhead}), of each the model at the same position, all in one {@code COPY};
      * returns each organization's, in the order given. Each one's change records come with its creation

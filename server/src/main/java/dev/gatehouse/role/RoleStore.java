@@ -135,6 +135,14 @@ public final class RoleStore {
     }
 
     /**
+     * The roles whose names are the same as {@code name} ignoring case, the one {@code lower()} calls equal first
+     * ({@link NameKey#sameNames}): what a reference by name may mean.
+     */
+    public List<Role> sameNames(Handle h, long orgId, String name) {
+        return NameKey.sameNames(h, "roles", COLUMNS, orgId, name, 0L, null, (rs, ctx) -> map(rs));
+    }
+
+    /**
      * A role other than {@code self} (named {@code current}; 0 and null for a new role) whose name is the same as
      * {@code name} ignoring case ({@link NameKey#findSameName}).
      */

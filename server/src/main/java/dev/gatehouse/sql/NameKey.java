@@ -1,6 +1,7 @@
 package dev.gatehouse.sql;
 
 import java.text.Normalizer;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -65,19 +66,32 @@ public final class NameKey {
     /**
      * A row of {@code table} (roles, groups: an organization's names, with {@code name} and {@code name_key}) of the
      * organization other than {@code self} whose name is the same as {@code name} ignoring case, which would keep an
-     * object from taking it: equal as {@code lower()} folds both (the older unique index), or of the same key, a
-     * stored one or, for a row without one (V21_2: rows older builds wrote, or the younger of two older names that
-     * fold to one), its name's folded here. The one {@code lower()} calls equal first, else the oldest.
-     *
-     * <p>An object renamed to a name of its own key ({@code current}: the name it has now; null for a new object)
-     * changes only its name's case or composition: only a row {@code lower()} calls equal keeps it from that name, so
-     * that each of two names stored before this rule that fold to one ({@code Straße} and {@code STRASSE}) may change
-     * its own case beside the other.
-     *
-     * @param columns the columns {@code row} reads
+     * object from taking it: the first of {@link #sameNames}, the one {@code lower()} calls equal first, else the
+     * oldest.
      */
     public static <T> Optional<T> findSameName(Handle h, String table, String columns, long orgId, String name,
                                                long self, String current, RowMapper<T> row) {
+        return sameNames(h, table, columns, orgId, name, self, current, row).stream().findFirst();
+    }
+
+    /**
+     * The rows of {@code table} (roles, groups: an organization's names, with {@code name} and {@code name_key}) of the
+     * organization other than {@code self} whose names are the same as {@code name} ignoring case: equal as
+     * {@code lower()} folds both (the older unique index), or of the same key, a stored one or, for a row without one
+     * (V21_2: rows older builds wrote, or the younger of two older names that fold to one), its name's folded here.
+     * The one {@code lower()} calls equal first (at most one), then the others oldest first; more than one where
+     * names stored before this rule fold to one, or where the two rules name two rows ({@code İstanbul} is
+     * {@code istanbul} to {@code lower()}, {@code i} U+0307 {@code stanbul} by its key).
+     *
+     * <p>An object renamed to a name of its own key ({@code current}: the name it has now; null for a new object, or
+     * for a reference by name, {@code self} then 0) changes only its name's case or composition: only a row
+     * {@code lower()} calls equal keeps it from that name, so that each of two names stored before this rule that fold
+     * to one ({@code Straße} and {@code STRASSE}) may change its own case beside the other.
+     *
+     * @param columns the columns {@code row} reads
+     */
+    public static <T> List<T> sameNames(Handle h, String table, String columns, long orgId, String name, long self,
+                                        String current, RowMapper<T> row) {
         String key = of(name);
         boolean ownKey = current != null && key.equals(of(current));
         return h.createQuery("SELECT " + columns + ", name_key, lower(name) = lower(:name) AS lowered_equal FROM "
@@ -87,7 +101,7 @@ public final class NameKey {
                 .map((rs, ctx) -> rs.getBoolean("lowered_equal") || !ownKey && (key.equals(rs.getString("name_key"))
                         || rs.getString("name_key") == null && key.equals(of(rs.getString("name"))))
                         ? Optional.of(row.map(rs, ctx)) : Optional.<T>empty())
-                .list().stream().flatMap(Optional::stream).findFirst();
+                .list().stream().flatMap(Optional::stream).toList();
     }
 
     /**

@@ -214,7 +214,7 @@ class BulkImportIT {
      * An organization's export imported back into it finds each role and group a line names as stored: of two names
      * stored before names were composed, which lower() tells apart ({@code Résumé} and {@code Re} U+0301 {@code sume}
      * U+0301), each line is about its own role, never the other's (whose permissions it once overwrote). A line naming
-     * both, neither as stored, is refused naming them.
+     * both, neither as stored, is refused naming them, even when {@code lower()} calls one of them equal to it.
      */
     @Test
     void reimportingAnExport_findsEachRoleAsStored_amongNamesStoredBeforeTheyWereComposed() {
@@ -245,11 +245,79 @@ class BulkImportIT {
         assertThat(ambiguous.get("code").stringValue()).isEqualTo("ambiguous_reference");
         assertThat(ambiguous.get("detail").stringValue()).contains("(id " + before.get("R\u00e9sum\u00e9")
                 .get("id").longValue() + ")", "(id " + before.get("Re\u0301sume\u0301").get("id").longValue() + ")");
-        Http.Res reference = importLines(node.service(), org.id(), "", List.of(member("res", "r\u00c9sum\u00c9"),
-                member("ref", "re\u0301sume\u0301")));
-        assertThat(reference.status()).as("%s", reference).isEqualTo(400);
-        assertThat(reference.get("line").longValue()).isEqualTo(2);
+        // the one lower() calls equal is not taken alone: the other is the same name composed
+        for (String reference : List.of(member("res", "r\u00c9sum\u00c9"), member("ref", "re\u0301sume\u0301"))) {
+            Http.Res res = importLines(node.service(), org.id(), "", List.of(reference));
+            assertThat(res.status()).as("%s", res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).isEqualTo("ambiguous_reference");
+        }
         assertThat(rolesByName(org)).isEqualTo(before);
+    }
+
+    /**
+     * A name the two rules of sameness tell two objects by ({@code İstanbul} is {@code istanbul} to {@code lower()},
+     * {@code i} U+0307 {@code stanbul} by its key, both stored beside each other) names both: a role or group line
+     * and a reference by it are refused naming the two, upserts and deletes alike, rather than taken for the one
+     * {@code lower()} finds (a delete line once deleted {@code istanbul}).
+     */
+    @Test
+    void aNameTheTwoRulesOfSamenessTellTwoObjectsBy_isAmbiguous_andWritesNothing() {
+        Fixtures.Org org = fx.org("docs");
+        assertThat(importLines(node.service(), org.id(), "", List.of(role("i\u0307stanbul", READ),
+                role("istanbul", List.of("doc.read", "doc.write", "records.all")),
+                line("type", "group", "name", "i\u0307stanbul"), line("type", "group", "name", "istanbul"),
+                member("alice", "istanbul"))).status()).isEqualTo(200);
+        Map<String, JsonNode> before = rolesByName(org);
+        long dotted = before.get("i\u0307stanbul").get("id").longValue();
+        long plain = before.get("istanbul").get("id").longValue();
+        String groupsBefore = node.service().get(org.path() + "/groups").json().toString();
+
+        for (String line : List.of(role("\u0130stanbul", READ),
+                line("type", "role", "name", "\u0130stanbul", "op", "delete"),
+                member("bob", "\u0130stanbul"), assignment("doc", "d1", "alice", "\u0130stanbul"))) {
+            Http.Res res = importLines(node.service(), org.id(), "", List.of(line));
+            assertThat(res.status()).as("%s: %s", line, res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo("ambiguous_reference");
+            assertThat(res.get("detail").stringValue()).as("%s", res)
+                    .contains("(id " + dotted + ")", "(id " + plain + ")", "the same ignoring case and composition")
+                    .doesNotContain("trimmed");
+        }
+        for (String line : List.of(line("type", "group", "name", "\u0130stanbul"),
+                line("type", "group", "name", "\u0130stanbul", "op", "delete"),
+                line("type", "group_member", "group", "\u0130stanbul", "user_id", "alice"))) {
+            Http.Res res = importLines(node.service(), org.id(), "", List.of(line));
+            assertThat(res.status()).as("%s: %s", line, res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).as("%s", res).isEqualTo("ambiguous_reference");
+            assertThat(res.get("detail").stringValue()).as("%s", res).contains("names two groups");
+        }
+        assertThat(rolesByName(org)).isEqualTo(before);
+        assertThat(node.service().get(org.path() + "/groups").json().toString()).isEqualTo(groupsBefore);
+    }
+
+    /**
+     * An import names roles and groups, it does not rename them: a line finding one by a name the same ignoring case
+     * but for its case ({@code straße} for the stored {@code Straße}, {@code SALES} for {@code Sales}) writes its
+     * values to it, and it keeps its stored name, a role as a group.
+     */
+    @Test
+    void aLineFindingARoleOrGroupByItsNameInAnotherCase_keepsTheStoredName() {
+        Fixtures.Org org = fx.org("docs");
+        assertThat(importLines(node.service(), org.id(), "", List.of(role("Stra\u00dfe", READ),
+                line("type", "group", "name", "Sales"))).status()).isEqualTo(200);
+
+        Http.Res res = importLines(node.service(), org.id(), "", List.of(
+                role("stra\u00dfe", List.of("doc.read", "doc.write", "records.all")),
+                line("type", "group", "name", "SALES")));
+
+        assertThat(res.status()).as("%s", res).isEqualTo(200);
+        assertThat(res.get("counts").get("role").get("updated").longValue()).as("%s", res).isEqualTo(1);
+        assertThat(res.get("counts").get("group").get("unchanged").longValue()).as("%s", res).isEqualTo(1);
+        JsonNode role = rolesByName(org).get("Stra\u00dfe");
+        assertThat(role).as("%s", rolesByName(org).keySet()).isNotNull();
+        assertThat(role.get("permissions")).extracting(JsonNode::stringValue).contains("doc.write");
+        assertThat(rolesByName(org)).doesNotContainKey("stra\u00dfe");
+        assertThat(node.service().get(org.path() + "/groups").json().get("items"))
+                .extracting(g -> g.get("name").stringValue()).containsExactly("Sales");
     }
 
     /** The organization's roles by name, as the API lists them. */

@@ -119,7 +119,8 @@ class ImportMembersIT {
         assertThat(guest.get("external").booleanValue()).isTrue();
         assertThat(guest.get("visibility").get("unassigned").stringValue()).isEqualTo("require_assignment");
 
-        // a name given again, in any case, ends the run: the later line updates the role the run created
+        // a name given again, in any case, ends the run: the later line updates the role the run created, which keeps
+        // its name
         Fixtures.Org other = fx.org("docs");
         Http.Res again = importLines(node.service(), other.id(), "", List.of(role("Team", READ), role("Lead", READ),
                 role("TEAM", List.of("doc.read", "doc.write", "records.all"))));
@@ -127,7 +128,11 @@ class ImportMembersIT {
         assertThat(again.get("counts").get("role").get("created").longValue()).isEqualTo(2);
         assertThat(again.get("counts").get("role").get("updated").longValue()).isEqualTo(1);
         assertThat(node.service().get(other.path() + "/roles?limit=100").json().get("items"))
-                .extracting(r -> r.get("name").stringValue()).contains("TEAM", "Lead").doesNotContain("Team");
+                .extracting(r -> r.get("name").stringValue()).contains("Team", "Lead").doesNotContain("TEAM");
+        assertThat(node.service().get(other.path() + "/roles?limit=100").json().get("items"))
+                .filteredOn(r -> r.get("name").stringValue().equals("Team")).singleElement()
+                .satisfies(r -> assertThat(r.get("permissions")).extracting(JsonNode::stringValue)
+                        .contains("doc.write"));
     }
 
     /**
