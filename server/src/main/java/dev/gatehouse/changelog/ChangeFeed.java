@@ -268,8 +268,8 @@ public final class ChangeFeed {
     }
 
     /**
-     * This node is committing revisions {@code first..last} and will {@link #publish} them itself, later (a bulk
-     * import's chunk, applied while the next one is written): until then, or for {@link #RESERVED_FOR} of the node's
+     * This node is committing revisions {@code first..last} and will {@link #publish} them itself, later (a batch of
+     * writes, once it committed; a bulk import's chunk, applied while the next one is written): until then, or for {@link #RESERVED_FOR} of the node's
      * clock at most, {@link #catchUp()} reads the log only up to them, instead of reading back and decoding what the
      * committer holds already. Called before the commit, so that the commit's own notification finds them reserved;
      * a commit that fails withdraws them ({@link #willNotPublish}), as their revisions may be another commit's next.

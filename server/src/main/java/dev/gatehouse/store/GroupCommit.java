@@ -409,6 +409,7 @@ final class GroupCommit implements AutoCloseable {
         long seen = 0;
         List<Request<?>> succeeded = new ArrayList<>(batch.size());
         boolean committing = false;
+        long reserved = 0; // the first revision the batch's records hold, reserved in the feed until it publishes them
         try (Handle handle = jdbi.open()) {
             try {
                 handle.begin();
@@ -449,6 +450,12 @@ final class GroupCommit implements AutoCloseable {
                 // read after every write ran and before their records, which come after it
                 seen = unrecorded ? log.latestRevision(handle) : 0;
                 records = log.append(handle, authored);
+                if (!records.isEmpty()) {
+                    // the commit's own notification finds them reserved: the tailer does not read back from the log
+                    // what this lane publishes at once (it did whenever the notification came first)
+                    reserved = records.get(0).revision();
+                    feed.willPublish(reserved, records.get(records.size() - 1).revision());
+                }
                 committing = true;
                 handle.commit();
                 turn.handOn();
@@ -463,6 +470,9 @@ final class GroupCommit implements AutoCloseable {
                 throw e;
             }
         } catch (RuntimeException | Error e) {
+            if (reserved != 0) {
+                feed.willNotPublish(reserved);
+            }
             Throwable failure = e instanceof JdbiException j ? store.failure(j, committing) : e;
             for (Request<?> request : batch) {
                 request.fail(failure);
