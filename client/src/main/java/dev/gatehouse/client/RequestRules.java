@@ -62,7 +62,7 @@ final class RequestRules {
         }
         Map<String, String> errors = null;
         if (checks.size() > MAX_BATCH) {
-            errors = error(null, "checks", "must be an array of at most " + MAX_BATCH + " objects");
+            errors = error(null, "checks", "lists " + checks.size() + " items; checks holds at most " + MAX_BATCH);
         } else {
             for (int i = 0; i < checks.size(); i++) {
                 errors = limits(checks.get(i), i, errors);
@@ -120,7 +120,8 @@ final class RequestRules {
             String name = "record.fields." + field.getKey();
             List<String> users = field.getValue();
             if (users.size() > MAX_RECORD_VALUES) {
-                errors = error(errors, name, "must have at most " + MAX_RECORD_VALUES + " items, got " + users.size());
+                errors = error(errors, name, "lists " + users.size() + " items; " + abbreviate(name) + " holds at most "
+                        + MAX_RECORD_VALUES);
                 continue;
             }
             for (int i = 0; i < users.size(); i++) {
