@@ -25,7 +25,6 @@ import io.javalin.json.JavalinJackson3;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -44,9 +43,6 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
@@ -86,7 +82,7 @@ public final class HttpServer {
      * How long {@link #stop} lets the requests in flight finish their answers, once no new connection is accepted;
      * those still running then are cut off. An open connection is closed once idle for a second (Jetty's stop), so
      * a request arriving on one meanwhile is answered 503 {@code node_stopping}, and a body that stalls that long is
-     * answered the same ({@link #stoppingErrors}).
+     * answered the same (the edge's error handler).
      */
     public static final Duration STOP_GRACE = Duration.ofSeconds(5);
     /** The methods whose routes take a request body; every other route takes none ({@link #requireNoBody}). */
@@ -144,10 +140,8 @@ public final class HttpServer {
             config.jetty.modifyServer(server -> {
                 edge.install(server, direct.isEmpty() ? null : new DirectRoutes(direct, this));
                 // outermost, so that it counts every request: stopping waits for those in flight (stop())
-                GracefulHandler graceful = new GracefulHandler();
-                server.insertHandler(graceful);
+                server.insertHandler(new GracefulHandler());
                 server.setStopTimeout(STOP_GRACE.toMillis());
-                server.setErrorHandler(stoppingErrors(server.getErrorHandler(), graceful));
             });
             if (jetty != null) {
                 config.jetty.modifyServer(jetty);
@@ -212,34 +206,6 @@ public final class HttpServer {
                 LogContext.clear();
             });
         });
-    }
-
-    /**
-     * The error handler while the server stops: a 503 raised below the routes — a request arriving on an open
-     * connection ({@link GracefulHandler}), a body cut off by the stop (the edge's {@code BodyBuffer}) — is answered
-     * 503 {@code node_stopping} in the dialect's shape, with {@code Retry-After} and {@code Connection: close}: the
-     * request was not run, and another node takes it. Every other error goes to {@code errors}.
-     */
-    private Request.Handler stoppingErrors(Request.Handler errors, GracefulHandler graceful) {
-        return (request, response, callback) -> {
-            if (response.getStatus() != 503 || !graceful.isShutdown()) {
-                return errors.handle(request, response, callback);
-            }
-            UnavailableException stopping = new UnavailableException("node_stopping",
-                    "this node is stopping; send the request again, to another node");
-            Dialect dialect = dialect(request.getHttpURI().getPath());
-            Dialect.ErrorReply reply = dialect.errorReply(503, stopping.code(), stopping.detail(), Map.of(), Map.of());
-            HttpFields.Mutable headers = response.getHeaders();
-            dialect.headers().forEach(headers::put);
-            errorHeaders(stopping, headers::put);
-            headers.put(HttpHeader.CACHE_CONTROL, "no-store");
-            headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-            headers.put(HttpHeader.CONTENT_TYPE, reply.contentType());
-            headers.put(HttpHeader.CONTENT_LENGTH, reply.body().length);
-            response.setStatus(reply.status());
-            response.write(true, ByteBuffer.wrap(reply.body()), callback);
-            return true;
-        };
     }
 
     /** One request to {@code route}: the checks every route's requests pass, then its handler. */

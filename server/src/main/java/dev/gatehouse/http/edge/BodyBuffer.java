@@ -13,7 +13,6 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -236,7 +235,7 @@ final class BodyBuffer extends Handler.Wrapper {
                         // connection it closed when its grace ran out) the stop cut the body: a 500 once told of it;
                         // else the connection's idle timeout ran out before the body's deadline: a body not received
                         // in time all the same (it was answered as an error of the server)
-                        outcome = stopping() ? Outcome.CUT_BY_STOP
+                        outcome = DialectErrorHandler.stopping(request) ? Outcome.CUT_BY_STOP
                                 : failure instanceof TimeoutException ? Outcome.STALLED : Outcome.FAILED;
                     } else {
                         take(chunk.getByteBuffer());
@@ -303,12 +302,6 @@ final class BodyBuffer extends Handler.Wrapper {
         private void notInTime(String why) {
             closeAfter(response);
             Response.writeError(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408, why);
-        }
-
-        /** Whether the server is stopping: its connector accepts no more connections. */
-        private boolean stopping() {
-            Connector connector = request.getConnectionMetaData().getConnector();
-            return connector != null && connector.isShutdown();
         }
 
         /**

@@ -1,5 +1,6 @@
 package dev.gatehouse.http.edge;
 
+import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.QuietException;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.internal.HttpConnection;
@@ -32,6 +34,11 @@ import org.slf4j.MDC;
  * refused ({@link HeadTimedConnection#target()}); with none (a line without a path) the default dialect answers. The detail never echoes request data beyond Jetty's short reason. The answer to a request the parser
  * could not read says {@code Connection: close}, and the connection closes after it.
  *
+ * <p>While the server stops ({@link #stopping}), a 503 raised below the routes — a request arriving on an open
+ * connection (Jetty's graceful handler), a body the stop cut off ({@link BodyBuffer}) — is {@code node_stopping},
+ * with {@code Retry-After}, {@code Cache-Control: no-store} and {@code Connection: close}: the request was not run,
+ * and another node takes it.
+ *
  * <p>Thread-safe (immutable).
  */
 final class DialectErrorHandler extends ErrorHandler {
@@ -44,6 +51,10 @@ final class DialectErrorHandler extends ErrorHandler {
      * a connection that may stay open, as Jetty decides.
      */
     private static final Set<Integer> UNREADABLE = Set.of(400, 414, 431, 501, 505);
+
+    /** The answer to a request the stop turned away, or whose body it cut off. */
+    private static final UnavailableException STOPPING = new UnavailableException("node_stopping",
+            "this node is stopping; send the request again, to another node");
 
     private final Function<String, Dialect> dialects;
 
@@ -73,11 +84,17 @@ final class DialectErrorHandler extends ErrorHandler {
             status = HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505;
             message = null;
         }
+        boolean stopped = status == HttpStatus.SERVICE_UNAVAILABLE_503 && stopping(request);
         Dialect dialect = dialects.apply(path(request));
-        Dialect.ErrorReply reply = dialect.errorReply(status, HttpServer.codeFor(status), detail(status, message),
-                Map.of(), Map.of());
+        Dialect.ErrorReply reply = dialect.errorReply(status, stopped ? STOPPING.code() : HttpServer.codeFor(status),
+                stopped ? STOPPING.detail() : detail(status, message), Map.of(), Map.of());
         response.setStatus(reply.status());
         dialect.headers().forEach(response.getHeaders()::put);
+        if (stopped) {
+            HttpServer.errorHeaders(STOPPING, response.getHeaders()::put);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
         response.getHeaders().put(EdgeConnectionFactory.NOSNIFF); // an answer to a request that was never built too
@@ -87,6 +104,12 @@ final class DialectErrorHandler extends ErrorHandler {
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
         response.write(true, ByteBuffer.wrap(reply.body()), callback);
+    }
+
+    /** Whether the server is stopping: {@code request}'s connector accepts no more connections. */
+    static boolean stopping(Request request) {
+        Connector connector = request.getConnectionMetaData().getConnector();
+        return connector != null && connector.isShutdown();
     }
 
     /** The client closed or reset the connection: nothing to answer, nothing to log. */
