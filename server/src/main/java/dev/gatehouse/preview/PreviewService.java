@@ -482,7 +482,7 @@ public final class PreviewService {
              * such member, or {@link #MAX_EFFECTS} effects are listed already.
              */
             Chosen choose(Impact.Members found, Predicate<Long> readable, boolean exact) {
-                int count = exact ? found.count() : (int) found.ids().stream().filter(readable).count();
+                int count = readable(found, readable, exact);
                 if (count == 0) {
                     return new Chosen(0, List.of(), false);
                 }
@@ -491,7 +491,7 @@ public final class PreviewService {
                     return new Chosen(count, List.of(), false);
                 }
                 effects++;
-                return chooseListed(found, readable, exact);
+                return listed(found, readable, count);
             }
 
             /**
@@ -500,23 +500,21 @@ public final class PreviewService {
              * {@code exact}), and the ids of those listed.
              */
             Chosen chooseListed(Impact.Members found, Predicate<Long> readable, boolean exact) {
+                return listed(found, readable, readable(found, readable, exact));
+            }
+
+            /** The first readable members of {@code found}, which has {@code count} of them, as the bound leaves room. */
+            private Chosen listed(Impact.Members found, Predicate<Long> readable, int count) {
                 int room = Math.min(asked, MAX_LISTED - ids.size());
-                List<Long> first = new ArrayList<>();
-                int count = 0;
-                for (Long id : found.ids()) {
-                    if (readable.test(id)) {
-                        if (first.size() < room) {
-                            first.add(id);
-                        }
-                        count++;
-                    }
-                }
-                if (exact) {
-                    count = found.count();
-                }
+                List<Long> first = found.ids().stream().filter(readable).limit(room).toList();
                 truncated |= first.size() < Math.min(asked, count);
                 ids.addAll(first);
                 return new Chosen(count, first, true);
+            }
+
+            /** How many members of {@code found} the caller may read: {@code found}'s count when {@code exact}. */
+            private static int readable(Impact.Members found, Predicate<Long> readable, boolean exact) {
+                return exact ? found.count() : (int) found.ids().stream().filter(readable).count();
             }
         }
     }
