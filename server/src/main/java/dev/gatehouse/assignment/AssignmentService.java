@@ -583,17 +583,6 @@ public final class AssignmentService {
     }
 
     /**
-     * Removes a member's role on a resource inside a running transaction (404 when it has none); the calling
-     * service has applied the gates of {@link AssignmentRules} (e.g. Rooms' revoking of room access).
-     */
-    public Assignment remove(Tx tx, long orgId, String type, String resourceId, Member member) {
-        Assignment current = find(tx.handle(), orgId, type, resourceId, member);
-        assignments.delete(tx.handle(), current);
-        record(tx, List.of(current));
-        return current;
-    }
-
-    /**
      * Removes every assignment on one resource (the resource was deleted) that the caller sees; returns how many. A
      * role it may not see there ({@link AssignmentRules#concealment}) is not there for it, and stays: left out by the
      * query, as {@link #listByResource} leaves it out, of what is judged and removed; the others are then each
@@ -723,11 +712,6 @@ public final class AssignmentService {
         for (Assignment a : removed) {
             tx.change(a.orgId(), ObjectType.ASSIGNMENT, a.objectId(), Action.DELETED, LoggedAssignment.of(a), null);
         }
-    }
-
-    private Assignment find(Handle h, long orgId, String type, String resourceId, Member member) {
-        return assignments.find(h, orgId, type, resourceId, member.id()).orElseThrow(() -> noRole(type, resourceId,
-                member));
     }
 
     /**

@@ -440,17 +440,14 @@ public final class RoomService {
             rules.requireNotOwner(h, caller, model, roomId, memberId, what);
             // now or at a later date, revoking takes the room role away, judged as any removal of it is: the caller
             // must hold all it grants, and what decides there once it is gone (an ancestor's role, the company role)
-            Optional<Assignment> held = assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId);
+            Assignment held = assignments.find(tx, orgId, RESOURCE_TYPE, room.resourceId(), memberId)
+                    .orElseThrow(() -> notInRoom(roomId, memberId));
             if (scheduled) {
-                held.ifPresent(a -> assignments.requireMayTakeAway(h, caller, model, a, what));
-                assignments.endAt(tx, caller, model, held.orElseThrow(), at);
+                assignments.requireMayTakeAway(h, caller, model, held, what);
+                assignments.endAt(tx, caller, model, held, at);
                 return roomUser(h, orgId, roomId, memberId);
             }
-            if (held.isPresent()) {
-                assignments.takeAway(tx, caller, model, held.get(), what);
-            } else {
-                assignments.remove(tx, orgId, RESOURCE_TYPE, room.resourceId(), current.member());
-            }
+            assignments.takeAway(tx, caller, model, held, what);
             roomUsers.revoked(tx, orgId, roomId, memberId, current.roleId(), at == null ? tx.now() : at);
             return roomUser(h, orgId, roomId, memberId);
         });
