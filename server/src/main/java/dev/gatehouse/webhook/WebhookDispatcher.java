@@ -663,13 +663,9 @@ public final class WebhookDispatcher implements ChangeListener, AutoCloseable {
                     ? database(h -> store.delivered(h, id, a.token(), a.revision(), a.number(), a.started(),
                             a.millis(), a.status(), nodeId, settings.lease()))
                             .map(t -> new Recorded(t, null)).orElse(new Recorded(null, LEASE_LOST))
-                    : inTurn(() -> jdbi.inTransaction(h -> {
-                        store.logDelivery(h, id, a.revision(), a.number(), a.started(), a.millis(), a.status(),
-                                Delivery.FAILED, a.error(), nodeId);
-                        return new Recorded(null, store.fail(h, id, a.token(), a.error(),
-                                settings.backoff(a.number()), settings.retryWindow(), failedAt)
-                                .orElse(LEASE_LOST));
-                    }));
+                    : new Recorded(null, inTurn(() -> jdbi.inTransaction(h -> store.fail(h, id, a.token(),
+                            a.revision(), a.number(), a.started(), a.millis(), a.status(), a.error(), nodeId,
+                            settings.backoff(a.number()), settings.retryWindow(), failedAt))).orElse(LEASE_LOST));
         } catch (RuntimeException e) {
             throw new UnrecordedAttempt(a, e);
         }

@@ -24,6 +24,13 @@ import static dev.gatehouse.store.SqlTime.utc;
  * nodes hold one lease; due times, how long a subscription has been failing and the delivery log's age run on the
  * node's clock ({@code :now}, passed in), which tests advance (a skew between nodes only moves a retry a little
  * earlier or later). Stateless.
+ *
+ * <p>Locks: work that writes both a subscription's cursor and its delivery log locks the cursor first and then,
+ * through the log's foreign key, the subscription's key ({@code FOR KEY SHARE}): recording an attempt
+ * ({@link #delivered}, {@link #fail}), skipping pruned events. A change to a subscription locks its row
+ * {@code FOR NO KEY UPDATE}, which a key share does not wait for, and a deletion (which needs the row whole) locks
+ * the cursor before it. Taken in other orders, an attempt recorded while its subscription was edited or deleted
+ * deadlocked with that write, one of the two failing.
  */
 final class WebhookStore {
 
@@ -113,9 +120,10 @@ final class WebhookStore {
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
-    /** Locks the subscription row for an update. */
+    /** Locks the subscription row for an update of anything but its key (see the class comment on locks). */
     Optional<Webhook> findForUpdate(Handle h, long orgId, long id) {
-        return h.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE org_id = :org AND id = :id FOR UPDATE")
+        return h.createQuery("SELECT " + COLUMNS + " FROM webhooks WHERE org_id = :org AND id = :id "
+                        + "FOR NO KEY UPDATE")
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> map(rs)).findOne();
     }
 
@@ -132,7 +140,10 @@ final class WebhookStore {
                 .mapTo(Long.class).one();
     }
 
+    /** Deletes a subscription, its cursor locked first (see the class comment on locks). */
     void delete(Handle h, long id) {
+        h.createQuery("SELECT webhook_id FROM webhook_cursors WHERE webhook_id = :id FOR UPDATE").bind("id", id)
+                .mapTo(Long.class).findOne();
         h.createUpdate("DELETE FROM webhooks WHERE id = :id").bind("id", id).execute();
     }
 
@@ -269,16 +280,19 @@ final class WebhookStore {
     }
 
     /**
-     * Records a failed attempt made at {@code now} and gives up the lease; empty when the lease was lost. The run of
+     * Records a failed attempt that began at {@code at} and failed at {@code now}, in the caller's transaction: while
+     * lease {@code token} holds, on the cursor, giving up the lease; then in the deliveries log (the cursor first: see
+     * the class comment on locks). Empty when the lease was lost (the attempt is logged all the same). The run of
      * failures is exhausted once it has lasted the retry {@code window} (this failure came at or after the window's
      * end). Otherwise the next attempt is due {@code backoff} later, but never after the window's end: the last
      * attempt is made at the end, so that a subscription is paused when its window has passed, not up to a backoff
      * (15 minutes by default) later, after one attempt more. An exhausted run is scheduled a backoff later all the
      * same, in case its pause fails (the next failure pauses it).
      */
-    Optional<Failure> fail(Handle h, long id, long token, String error, Duration backoff, Duration window,
+    Optional<Failure> fail(Handle h, long id, long token, long revision, int attempt, Instant at, int durationMs,
+                           Integer statusCode, String error, String node, Duration backoff, Duration window,
                            Instant now) {
-        return h.createQuery("""
+        Optional<Failure> failure = h.createQuery("""
                 WITH clock AS (SELECT CAST(:now AS timestamptz) AS now)
                 UPDATE webhook_cursors
                    SET attempts = attempts + 1, failing_since = coalesce(failing_since, clock.now),
@@ -297,6 +311,8 @@ final class WebhookStore {
                 .map((rs, ctx) -> new Failure(rs.getInt("attempts"), rs.getBoolean("exhausted"),
                         Duration.ofMillis((long) (rs.getDouble("failing_for") * 1000))))
                 .findOne();
+        logDelivery(h, id, revision, attempt, at, durationMs, statusCode, Delivery.FAILED, error, node);
+        return failure;
     }
 
     /** Gives up a lease (nothing left to deliver, budget spent, or shutting down); it ends now. */
@@ -381,11 +397,15 @@ final class WebhookStore {
 
     // ---------------------------------------------------------------- delivery log
 
+    /**
+     * Logs an attempt, unless the subscription is gone: one deleted while its attempt was made (a deletion waits for
+     * a transaction that locked the cursor before, so one that did sees the subscription here, or its deletion done).
+     */
     void logDelivery(Handle h, long webhookId, long revision, int attempt, Instant at, int durationMs,
                      Integer statusCode, String outcome, String error, String node) {
         h.createUpdate("INSERT INTO webhook_deliveries (webhook_id, revision, attempt, attempted_at, duration_ms, "
-                        + "status_code, outcome, error, node_id) VALUES (:webhook, :revision, :attempt, :at, :duration, "
-                        + ":status, :outcome, :error, :node)")
+                        + "status_code, outcome, error, node_id) SELECT :webhook, :revision, :attempt, :at, :duration, "
+                        + ":status, :outcome, :error, :node WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = :webhook)")
                 .bind("webhook", webhookId).bind("revision", revision).bind("attempt", attempt).bind("at", utc(at))
                 .bind("duration", durationMs).bind("status", statusCode).bind("outcome", outcome).bind("error", error)
                 .bind("node", node).execute();
