@@ -51,7 +51,7 @@ final class EmailAddress {
             return invisible;
         }
         if (!SHAPE.matcher(email).matches()) {
-            return "must be an email address, got \"" + Fields.abbreviate(email) + "\"";
+            return notOne(email);
         }
         int at = email.indexOf('@');
         int localPart = Text.utf8Bytes(email, 0, at);
@@ -63,6 +63,11 @@ final class EmailAddress {
             return "must be at most " + MAX_BYTES + " bytes long, got " + whole;
         }
         return null;
+    }
+
+    /** Why {@code email}, not shaped as an address, is refused ({@link Fields#notAnEmailAddress}). */
+    static String notOne(String email) {
+        return "must be an email address, got \"" + Fields.abbreviate(email) + "\"";
     }
 
     /** Where the first space of any kind ({@link Invisible#isSpace}) is in {@code email}, or -1. */

@@ -294,6 +294,15 @@ public final class Fields {
     }
 
     /**
+     * The reason {@link #email} gives an address not shaped as one, for an API whose original asks more of an address
+     * than the one rule does (Close: a dot in the domain), so that an email field has one message whichever rule
+     * refuses it.
+     */
+    public static String notAnEmailAddress(String email) {
+        return EmailAddress.notOne(email);
+    }
+
+    /**
      * An optional RFC 3339 date-time ({@code 2025-06-30T17:00:00Z}) within years 1 to 9999 in UTC
      * ({@link Rfc3339}); null when absent or null.
      */

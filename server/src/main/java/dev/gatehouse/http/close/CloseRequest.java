@@ -14,6 +14,7 @@ import java.math.RoundingMode;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -141,15 +142,36 @@ final class CloseRequest {
      * A parameter: from the query string, else — for a GET sent as a POST ({@link CloseApi}'s method override) —
      * from {@code _params} of its JSON body ({@link #bodyParam}). Null when absent. Any other request's body is
      * never read for parameters: a plain GET with a body is refused before any route runs ({@code HttpServer}: a
-     * route that takes no body refuses one), and a write's body is what it writes. The body of a GET sent as a POST holds {@code _params} alone ({@link #requireOnlyParams}).
+     * route that takes no body refuses one), and a write's body is what it writes. The body of a GET sent as a POST
+     * holds {@code _params} alone ({@link #requireOnlyParams}).
+     *
+     * <p>A parameter is given once: repeated in the query string ({@code ?_limit=2&_limit=abc}), or named both there
+     * and in {@code _params}, it is a 400 naming it, never read as one of its values with the others dropped
+     * unchecked. Close documents no parameter that repeats (a filter of several values, {@code id__in}, takes them
+     * comma-separated), and {@code _params} cannot repeat a name (the body's parser refuses a duplicate key). Every
+     * parameter a resource reads is read before it writes, so a repeat changes nothing.
      */
     String param(String name) {
-        String q = ctx.queryParam(name);
+        List<String> given = ctx.queryParams(name);
+        if (given.size() > 1) {
+            throw givenTwice(name, "given " + given.size() + " times");
+        }
+        String q = given.isEmpty() ? null : given.get(0);
         if (!getSentAsPost()) {
             return q;
         }
         requireOnlyParams();
-        return q != null ? q : bodyParam(name);
+        String b = bodyParam(name);
+        if (q != null && b != null) {
+            throw givenTwice(name, "given in the query string and in _params");
+        }
+        return q != null ? q : b;
+    }
+
+    /** A parameter given more than once ({@link #param}): {@code how} says where, as the field error does. */
+    private static InvalidInputException givenTwice(String name, String how) {
+        return new InvalidInputException("invalid_input", name + " was " + how + "; give it once",
+                Map.of(name, Character.toUpperCase(how.charAt(0)) + how.substring(1) + "; give it once."));
     }
 
     /**
@@ -203,14 +225,16 @@ final class CloseRequest {
      * boolean, or a list of them joined with commas (as Close's {@code __in} filters expect; null items are left
      * out). A number reads by its value ({@link #text}). Null when absent; null itself is a value given without
      * one, {@code ""}, as a list of nulls is (so {@link #nonBlankParam} refuses both, as it refuses {@code ?action=});
-     * a nested list or an object is a 400 naming {@code _params.<name>}.
+     * a nested list or an object is a 400 naming {@code _params.<name>}. {@code _params} itself, when sent, is an
+     * object: anything else, null included, is a 400 naming it ({@code {"_params": null}} is no way to leave every
+     * parameter out — a body without {@code _params} is).
      */
     String bodyParam(String name) {
         if (!hasBody()) {
             return null;
         }
         JsonNode params = body().get("_params");
-        if (params == null || params.isNull()) {
+        if (params == null) {
             return null;
         }
         if (!params.isObject()) {

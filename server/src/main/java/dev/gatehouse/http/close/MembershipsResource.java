@@ -71,9 +71,9 @@ final class MembershipsResource {
             }
         }
         String email = f.email("email", true);
-        // Close also wants a dot in the domain, beyond the rule every API shares
+        // Close also wants a dot in the domain, beyond the rule every API shares; refused in that rule's words
         if (email != null && !EMAIL_DOMAIN.matcher(email).matches()) {
-            f.error("email", "Not a valid email address.");
+            f.error("email", Fields.notAnEmailAddress(email));
         }
         OrgRoles orgRoles = OrgRoles.load(roles, req.caller(), req.orgId());
         Role role = MembershipBody.role(f, orgRoles, true);

@@ -601,6 +601,82 @@ class CloseConventionsIT {
     }
 
     /**
+     * A parameter the endpoint reads is given once: repeated, it was read as its first value and the others dropped
+     * unchecked ({@code ?_limit=2&_limit=abc} listed two roles, {@code ?_fields=id&_fields=name} answered only ids,
+     * and a rename given {@code ?_expand=memberships__user&_expand=bogus} ran). A 400 naming it, on reads and writes,
+     * before anything changes; so is one named both in the query string and in {@code _params}.
+     */
+    @Test
+    void aParameterGivenMoreThanOnce_isA400NamingIt_beforeAnythingChanges() {
+        var org = close.org();
+        String organization = "/organization/" + org.closeId() + "/";
+        Map<String, String> reads = new LinkedHashMap<>();
+        reads.put("/role/?_limit=2&_limit=abc", "_limit");
+        reads.put("/role/?_limit=2&_limit=2", "_limit");
+        reads.put("/role/?_fields=id&_fields=name", "_fields");
+        reads.put("/user/?_skip=0&_skip=1", "_skip");
+        reads.put("/user/?_order_by=date_created&_order_by=-date_created", "_order_by");
+        reads.put("/event/?action=updated&action=", "action");
+        reads.put("/event/?object_type=role&object_type=membership", "object_type");
+        reads.put("/event/?_limit=1&_limit=1&_limit=1", "_limit");
+        reads.put(organization + "?_expand=memberships__user&_expand=bogus", "_expand");
+        reads.forEach((path, param) -> {
+            Http.Res res = org.admin().get(path);
+            assertThat(res.status()).as(path + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").get(param).stringValue()).as(path)
+                    .isEqualTo("Given " + (path.endsWith("&_limit=1") ? 3 : 2) + " times; give it once.");
+        });
+
+        long before = node.appliedRevision();
+        Http.Res renamed = org.admin().put(organization + "?_expand=memberships__user&_expand=bogus",
+                Map.of("name", "Acme"));
+        assertThat(renamed.status()).as(renamed.toString()).isEqualTo(400);
+        assertThat(renamed.get("field-errors").get("_expand").stringValue()).isEqualTo("Given 2 times; give it once.");
+        Http.Res created = org.admin().post("/group/?_fields=id&_fields=name", Map.of("name", "Never"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(400);
+        assertThat(node.appliedRevision()).as("nothing changed").isEqualTo(before);
+        assertThat(org.admin().get(organization).get("name").stringValue()).isNotEqualTo("Acme");
+        assertThat(org.admin().get("/group/").get("data")).isEmpty();
+
+        Http override = org.admin().header(CloseApi.OVERRIDE_HEADER, "GET");
+        Http.Res both = override.post("/role/?_limit=1", Map.of("_params", Map.of("_limit", 2)));
+        assertThat(both.status()).as(both.toString()).isEqualTo(400);
+        assertThat(both.get("field-errors").get("_limit").stringValue())
+                .isEqualTo("Given in the query string and in _params; give it once.");
+        Http.Res duplicateKey = override.raw("POST", "/role/", "{\"_params\": {\"_limit\": 1, \"_limit\": \"abc\"}}",
+                "application/json");
+        assertThat(duplicateKey.status()).as(duplicateKey.toString()).isEqualTo(400);
+
+        assertThat(override.post("/role/?_fields=id", Map.of("_params", Map.of("_limit", 1))).get("data")).hasSize(1);
+        assertThat(org.admin().get("/role/?_limit=1&_fields=id,name").get("data").get(0).propertyNames())
+                .containsExactly("id", "name");
+        assertThat(org.admin().get("/role/?unread=1&unread=2").status()).as("a parameter not read is ignored")
+                .isEqualTo(200);
+    }
+
+    /**
+     * {@code _params}, when sent, is an object of parameters: null answered the whole list unfiltered, where
+     * {@code "x"} and {@code []} were refused.
+     */
+    @Test
+    void aGetSentAsPost_refuses_paramsThatIsNoObject_nullIncluded() {
+        var org = close.org();
+        Http override = org.admin().header(CloseApi.OVERRIDE_HEADER, "GET");
+        Map<String, Object> nullParams = new LinkedHashMap<>();
+        nullParams.put("_params", null);
+        for (Object body : List.of(nullParams, Map.of("_params", "x"), Map.of("_params", List.of()))) {
+            for (String path : List.of("/role/", "/event/", "/me/")) {
+                Http.Res res = override.post(path, body);
+                assertThat(res.status()).as(path + " " + body + " " + res).isEqualTo(400);
+                assertThat(res.get("field-errors").get("_params").stringValue()).as(path + " " + body)
+                        .isEqualTo("must be an object of parameters");
+            }
+        }
+        assertThat(override.post("/role/", Map.of()).get("data")).hasSize(4);
+        assertThat(override.post("/role/", Map.of("_params", Map.of())).get("data")).hasSize(4);
+    }
+
+    /**
      * A no-break space (U+00A0, {@code %C2%A0}) or another Unicode space is a space as {@code %20} is: a parameter
      * holding only such spaces is given without a value, a 400 naming it, and spaces of any kind around a value are
      * no part of it. {@code ?_limit=%C2%A0} was refused as a number out of range, {@code ?action=%C2%A0} answered an
