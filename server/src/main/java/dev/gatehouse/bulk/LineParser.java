@@ -262,7 +262,8 @@ final class LineParser {
 
     /**
      * A line about one of the Rooms dialect's objects, as {@link ExportService} writes it: upserts only (an import
-     * deletes none of them: the Rooms API does).
+     * deletes none of them: the Rooms API does). Their optional texts are read as the Rooms API and the native API
+     * read them ({@link Fields#optional}): a blank one is refused, as those APIs refuse it.
      */
     private static ImportLine roomsObject(long line, Fields f, String type, boolean delete) {
         if (delete) {
@@ -281,10 +282,9 @@ final class LineParser {
                         "state_id", "postal_code", "country_id", "time_zone_id", "phone", "created_at"));
                 Integer id = roomsId(f, "id", true);
                 OfficeFields fields = new OfficeFields(f.name("name", true, 200), roomsId(f, "region_id", false),
-                        f.string("address1", false, 200), f.string("address2", false, 200),
-                        f.string("city", false, 200), f.string("state_id", false, 100),
-                        f.string("postal_code", false, 100), f.string("country_id", false, 100),
-                        f.string("time_zone_id", false, 100), f.string("phone", false, 100));
+                        f.optional("address1", 200), f.optional("address2", 200), f.optional("city", 200),
+                        f.optional("state_id", 100), f.optional("postal_code", 100), f.optional("country_id", 100),
+                        f.optional("time_zone_id", 100), f.optional("phone", 100));
                 Instant createdAt = f.instant("created_at");
                 yield valid(f, () -> new ImportLine.Office(line, id, fields, createdAt));
             }
@@ -307,9 +307,9 @@ final class LineParser {
                     f.error("owners", "names a user twice");
                 }
                 String createdBy = f.identifier("created_by", false, MemberRef.MAX_LENGTH);
-                String side = f.string("transaction_side_id", false, 100);
+                String side = f.optional("transaction_side_id", 100);
                 Integer template = roomsId(f, "template_id", false);
-                String listing = f.string("listing_source", false, 200);
+                String listing = f.optional("listing_source", 200);
                 JsonNode data = f.node().get("field_data");
                 if (data != null && !data.isNull() && !data.isObject()) {
                     f.error("field_data", "must be an object");
@@ -326,7 +326,7 @@ final class LineParser {
                 Integer roomId = roomsId(f, "room_id", true);
                 String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
                 String invitedBy = f.identifier("invited_by", false, MemberRef.MAX_LENGTH);
-                String side = f.string("transaction_side_id", false, 100);
+                String side = f.optional("transaction_side_id", 100);
                 String roleName = f.text("revoked_role", false, 100);
                 Long roleId = f.id("revoked_role_id", false);
                 if (roleName != null && roleId != null) {
@@ -353,8 +353,9 @@ final class LineParser {
                 Integer title = roomsId(f, "title_id", false);
                 List<Integer> offices = roomsIds(f, "offices");
                 List<Integer> regions = roomsIds(f, "regions");
-                String esign = f.string("esign_permission_profile_id", false, 200);
-                String lockReason = f.string("lock_reason", false, 1_000);
+                String esign = f.optional("esign_permission_profile_id", 200);
+                // "" is a lock without a reason (RoomsProfile.NO_LOCK_REASON), as an export writes it
+                String lockReason = f.optionalOrEmpty("lock_reason", 1_000);
                 Instant invitedAt = f.instant("invited_at");
                 yield valid(f, () -> new ImportLine.RoomsProfile(line, userId, level, defaultOffice, title, offices,
                         regions, esign, lockReason, invitedAt));

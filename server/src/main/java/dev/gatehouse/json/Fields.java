@@ -144,6 +144,37 @@ public final class Fields {
     }
 
     /**
+     * An optional text a reader shows as it is stored (an office's address parts, a key's name, the optional ids and
+     * reasons of the Rooms dialect's bodies and of an import's Rooms lines), returned as sent: absent or JSON null is
+     * none (null); a value that shows nothing — empty, or made of invisible characters alone, as a name is blank
+     * ({@link #blank}: a no-break space, a tab, a zero-width space, a Hangul filler) — is this field's error, as a
+     * blank required name is, never stored as a value that looks absent but is not. The one reader of such a field
+     * for every API and import that writes it, so that none stores what another refuses.
+     */
+    public String optional(String name, int maxLength) {
+        String s = string(name, false, maxLength);
+        if (s != null && blank(s)) {
+            error(name, "must not be blank: leave it out, or send null, for none");
+            return null;
+        }
+        return s;
+    }
+
+    /**
+     * An optional text whose empty value is one of its own (a description, which {@code ""} empties; an import's
+     * {@code lock_reason}, {@code ""} locked without a reason): as {@link #optional}, but {@code ""} is taken as sent;
+     * any other value made of invisible characters alone is this field's error.
+     */
+    public String optionalOrEmpty(String name, int maxLength) {
+        String s = string(name, false, maxLength);
+        if (s != null && !s.isEmpty() && blank(s)) {
+            error(name, "must not be blank: send \"\" for none");
+            return null;
+        }
+        return s;
+    }
+
+    /**
      * A name people pick an object by in a list (a role, a group, an organization, a room, an office, a region, a
      * model and its types, a member's first and last name), returned without the spaces of every kind at its ends
      * ({@link #stripSpaces}: the no-break spaces and U+3000 as much as ASCII's) and in Unicode's composed form

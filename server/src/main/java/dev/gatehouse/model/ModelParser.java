@@ -46,7 +46,7 @@ public final class ModelParser {
             f.error("id", "must match " + ID.pattern() + ", got \"" + Fields.abbreviate(id) + "\"");
         }
         String name = name(f, "name", true, registering);
-        String description = f.string("description", false, 2000);
+        String description = description(f, registering);
         // an answer's read-only field, taken back when false so that a model's answer registers again
         if (Boolean.TRUE.equals(f.bool("built_in")) && registering) {
             f.error("built_in", "a registered model is never built in: leave built_in out or send false");
@@ -115,7 +115,7 @@ public final class ModelParser {
                 p.error("scopes", "lists a scope twice");
             }
             permissions.add(new Permission(key == null ? "?" : key, category == null ? "?" : category,
-                    p.string("description", false, 2000), permissionScopes));
+                    description(p, registering), permissionScopes));
         }
         if (permissions.isEmpty() && !f.hasErrors()) {
             f.error("permissions", "must list at least one permission");
@@ -158,7 +158,7 @@ public final class ModelParser {
                 }
             }
             systemRoles.add(new SystemRole(key == null ? "?" : key, roleName == null ? "?" : roleName,
-                    r.string("description", false, 2000), granted == null ? List.of() : granted,
+                    description(r, registering), granted == null ? List.of() : granted,
                     external, defaultForAdmin));
         }
         if (defaults > 1) {
@@ -307,6 +307,15 @@ public final class ModelParser {
             return f.name(field, required, 200);
         }
         return required ? f.text(field, true, 200) : f.string(field, false, 200);
+    }
+
+    /**
+     * A description (the model's, a permission's, a system role's; at most 2000 characters): when {@code registering},
+     * an optional text that {@code ""} empties and no other blank value stands for ({@link Fields#optionalOrEmpty});
+     * read back verbatim, as it was read before, so that a stored model still loads.
+     */
+    private static String description(Fields f, boolean registering) {
+        return registering ? f.optionalOrEmpty("description", 2000) : f.string("description", false, 2000);
     }
 
     private static String key(Fields f, String field) {

@@ -26,7 +26,7 @@ public record RoleInput(String name, String description, List<String> permission
      */
     public static RoleInput read(Fields f, boolean create) {
         String name = f.name("name", create, 100);
-        String description = f.string("description", false, 2000);
+        String description = f.optionalOrEmpty("description", 2000);
         List<String> permissions = f.strings("permissions", create, 4096, 128);
         Boolean external = f.bool("external");
         RoleVisibility visibility = null;

@@ -584,6 +584,48 @@ class RoomsExportIT {
      * An import of {@code probe} then {@code lines}, refused at the last line with {@code code}, committing nothing;
      * its answer.
      */
+    /**
+     * A Rooms line's optional text that shows nothing — an office's address part, a room's or a room user's side, a
+     * room's listing source, a profile's eSignature profile or lock reason — is the line's 400 {@code invalid_input}
+     * naming each such field, committing nothing, as the Rooms dialect and the native API refuse it; a lock reason of
+     * {@code ""} is a lock without one, as an export writes it. Before, the lines were written, and Rooms clients read
+     * values their own dialect calls invalid.
+     */
+    @Test
+    void roomsLines_withABlankOptionalText_areRefused_asTheRoomsApiRefusesIt() {
+        Fixtures.Org org = fx.org("rooms");
+        Http.Res setUp = Bulk.importLines(node.service(), org.id(), "", List.of(
+                Bulk.role("Own", List.of("canDeleteOwnedRooms", "canManageInvitedUserRoomAccess", "canCreateRooms")),
+                Bulk.line("type", "member", "user_id", "o5", "email", "o5@x.test", "role", "Own"),
+                Bulk.line("type", "member", "user_id", "b5", "email", "b5@x.test", "role", "Own"),
+                Bulk.line("type", "room", "id", 909, "name", "Known", "status", "active", "owners", List.of("o5"))));
+        assertThat(setUp.status()).as("%s", setUp).isEqualTo(200);
+        String before = node.service().get("/v1/orgs/" + org.id() + "/export").body();
+        String probe = Bulk.line("type", "region", "id", 993, "name", "Probe");
+        Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("address1 city phone", Bulk.line("type", "office", "id", 61, "name", "Blank", "address1", " ",
+                "city", "\u00a0", "phone", "\u200b"));
+        lines.put("postal_code", Bulk.line("type", "office", "id", 61, "name", "Blank", "postal_code", ""));
+        lines.put("transaction_side_id listing_source", Bulk.line("type", "room", "id", 910, "name", "Blank",
+                "status", "active", "owners", List.of("o5"), "transaction_side_id", "\u3164", "listing_source", " "));
+        lines.put("transaction_side_id", Bulk.line("type", "room_user", "room_id", 909, "user_id", "b5",
+                "transaction_side_id", "\t"));
+        lines.put("esign_permission_profile_id lock_reason", Bulk.line("type", "rooms_profile", "user_id", "b5",
+                "access_level", "Contributor", "esign_permission_profile_id", "\u2800", "lock_reason", "\u00a0"));
+        lines.forEach((fields, line) -> {
+            Http.Res res = refused(org, 400, "invalid_input", probe, line);
+            assertThat(res.get("errors").propertyNames()).as("%s", res)
+                    .containsExactlyInAnyOrder(fields.split(" "));
+            res.get("errors").forEach(reason -> assertThat(reason.stringValue()).as("%s", res)
+                    .startsWith("must not be blank"));
+        });
+        assertThat(node.service().get("/v1/orgs/" + org.id() + "/export").body()).isEqualTo(before);
+
+        Http.Res locked = Bulk.importLines(node.service(), org.id(), "", List.of(Bulk.line("type", "rooms_profile",
+                "user_id", "b5", "access_level", "Contributor", "lock_reason", "")));
+        assertThat(locked.status()).as("\"\" is a lock without a reason: %s", locked).isEqualTo(200);
+    }
+
     private static Http.Res refused(Fixtures.Org org, int status, String code, String probe, String... lines) {
         List<String> body = new ArrayList<>(List.of(probe));
         body.addAll(List.of(lines));

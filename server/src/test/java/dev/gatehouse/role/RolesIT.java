@@ -75,6 +75,39 @@ class RolesIT {
     }
 
     /**
+     * The native API's other optional texts follow the rule of its names and of an office's address: a role's or a
+     * webhook's description made of invisible characters alone, or a key's name that shows nothing, is a 400
+     * {@code invalid_input} naming the field that writes nothing; a description of {@code ""} is the empty one, as an
+     * export writes it. Before, each was stored blank.
+     */
+    @Test
+    void optionalTexts_showingNothing_areRefused_butAnEmptyDescription() {
+        var org = fx.org("rooms");
+        long before = node.appliedRevision();
+        Map<String, Http.Res> refused = Map.of(
+                "role description", node.service().post(org.path() + "/roles", Map.of("name", "Described",
+                        "description", "\u00a0\u200b", "permissions", List.of())),
+                "webhook description", node.service().post(org.path() + "/webhooks", Map.of("url",
+                        "https://example.com/blank", "description", " ")),
+                "key name", node.service().post(org.path() + "/members/" + org.adminId() + "/keys",
+                        Map.of("name", "\u3164")),
+                "empty key name", node.service().post(org.path() + "/members/" + org.adminId() + "/keys",
+                        Map.of("name", "")));
+        refused.forEach((what, res) -> {
+            assertThat(res.status()).as("%s: %s", what, res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_input");
+            String field = what.endsWith("name") ? "name" : "description";
+            assertThat(res.get("errors").get(field).stringValue()).as("%s: %s", what, res)
+                    .startsWith("must not be blank");
+        });
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
+        Http.Res empty = node.service().post(org.path() + "/roles", Map.of("name", "Described", "description", "",
+                "permissions", List.of()));
+        assertThat(empty.status()).as("%s", empty).isEqualTo(201);
+        assertThat(empty.get("description").stringValue()).isEmpty();
+    }
+
+    /**
      * A role's name holds no invisible character but where a person writes one: {@code Agent} followed by a word
      * joiner, or with a zero-width space inside, was a second role looking exactly like the system role Agent, and a
      * no-break space alone a role named by nothing. Spaces of every kind at the ends are trimmed (Java's strip knows no

@@ -71,10 +71,10 @@ final class OfficesEndpoints {
         Accounts.Account a = accounts.resolve(ctx);
         Fields f = Wire.body(ctx);
         OfficeFields fields = new OfficeFields(f.name("name", true, MAX_TEXT), Wire.id(f, "regionId", false),
-                Wire.optional(f, "address1", MAX_TEXT), Wire.optional(f, "address2", MAX_TEXT),
-                Wire.optional(f, "city", MAX_TEXT), Wire.optional(f, "stateId", MAX_TEXT),
-                Wire.optional(f, "postalCode", MAX_TEXT), Wire.optional(f, "countryId", MAX_TEXT),
-                Wire.optional(f, "timeZoneId", MAX_TEXT), Wire.optional(f, "phone", MAX_TEXT));
+                f.optional("address1", MAX_TEXT), f.optional("address2", MAX_TEXT),
+                f.optional("city", MAX_TEXT), f.optional("stateId", MAX_TEXT),
+                f.optional("postalCode", MAX_TEXT), f.optional("countryId", MAX_TEXT),
+                f.optional("timeZoneId", MAX_TEXT), f.optional("phone", MAX_TEXT));
         f.check();
         var written = offices.createOffice(a.principal(), a.orgId(), fields, "regionId");
         Wire.written(ctx, 201, written, office(written.value()));

@@ -100,7 +100,7 @@ final class RoomsEndpoints {
         TransactionSide side = side(f);
         // a template is named by a Rooms id like any other: 0 or a negative number names none
         Integer templateId = Wire.id(f, "templateId", false);
-        String listingSource = Wire.optional(f, "listingSource", 50);
+        String listingSource = f.optional("listingSource", 50);
         if (listingSource != null && !LISTING_SOURCES.contains(listingSource)) {
             f.error("listingSource", "must be PublicRecords or MLS, got \"" + Fields.abbreviate(listingSource) + "\"");
         }
@@ -194,7 +194,7 @@ final class RoomsEndpoints {
      * not.
      */
     private static TransactionSide side(Fields f) {
-        String raw = Wire.optional(f, "transactionSideId", 50);
+        String raw = f.optional("transactionSideId", 50);
         if (raw == null) {
             return null;
         }

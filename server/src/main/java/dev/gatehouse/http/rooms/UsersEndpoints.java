@@ -124,10 +124,10 @@ final class UsersEndpoints {
         Integer defaultOfficeId = Wire.id(f, "defaultOfficeId", false);
         List<Integer> offices = Wire.ids(f, "offices");
         List<Integer> regions = Wire.ids(f, "regions");
-        String eSign = Wire.optional(f, "eSignPermissionProfileId", 100);
+        String eSign = f.optional("eSignPermissionProfileId", 100);
         f.bool("subscribeToRoomsActivityNotifications");
-        Wire.optional(f, "redirectUrl", 2000);
-        Wire.optional(f, "companyTypeId", 100);
+        f.optional("redirectUrl", 2000);
+        f.optional("companyTypeId", 100);
         if (level == AccessLevel.REGION && regions.isEmpty()) {
             f.error("regions", "is required with accessLevel Region");
         }
@@ -160,7 +160,7 @@ final class UsersEndpoints {
         String firstName = f.name("firstName", true, MAX_NAME);
         String lastName = f.name("lastName", true, MAX_NAME);
         String email = f.email("email", true);
-        String eSign = kind == ClassicKind.ADMIN ? null : Wire.optional(f, "eSignPermissionProfileId", 100);
+        String eSign = kind == ClassicKind.ADMIN ? null : f.optional("eSignPermissionProfileId", 100);
         AccessLevel level = switch (kind) {
             case ADMIN -> AccessLevel.ADMIN;
             case AGENT -> AccessLevel.CONTRIBUTOR;
@@ -185,7 +185,7 @@ final class UsersEndpoints {
             }
         } else if (kind == ClassicKind.AGENT) {
             defaultOfficeId = Wire.id(f, "officeId", true);
-            Wire.optional(f, "companyTypeId", 100);
+            f.optional("companyTypeId", 100);
         }
         f.check();
         var written = users.inviteClassic(a.principal(), a.orgId(), new RoomsUserService.ClassicInvite(kind, firstName,
@@ -251,14 +251,14 @@ final class UsersEndpoints {
     /**
      * LockedOutDetails {@code {reason}} is optional, as both SDKs send it (the Java SDK's {@code lockUser(…, null)}
      * sends no body): no body, {@code {}} or a null {@code reason} lock without one. A blank reason is a 400 naming
-     * it, as every blank optional string of the dialect is ({@link Wire#optional}); a reason is kept without the
+     * it, as every blank optional string of the dialect is ({@link Fields#optional}); a reason is kept without the
      * spaces at its ends.
      */
     private void lock(Context ctx) {
         Accounts.Account a = accounts.resolve(ctx);
         int userId = Wire.pathId(ctx, "userId");
         Fields f = Wire.body(ctx);
-        String reason = Wire.optional(f, "reason", 1000);
+        String reason = f.optional("reason", 1000);
         f.check();
         Wire.written(ctx, 204, users.lock(a.principal(), a.orgId(), userId,
                 reason == null ? null : reason.strip()), null);

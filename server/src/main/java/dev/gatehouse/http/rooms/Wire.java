@@ -189,12 +189,12 @@ final class Wire {
 
     /**
      * An optional date-time body field, in the forms {@link #queryDate} reads; absent or JSON null is null. Any other
-     * value that is not such a date — an empty or blank string included ({@link #optional}), which would otherwise
-     * mean "now" where the caller may have meant a date — is a field error of {@code f} ({@code INVALID_INPUT},
+     * value that is not such a date — an empty or blank string included ({@link Fields#optional}), which would
+     * otherwise mean "now" where the caller may have meant a date — is a field error of {@code f} ({@code INVALID_INPUT},
      * "revocationDate: …", like every other body field), reported by {@link Fields#check()}.
      */
     static Instant date(Fields f, String name) {
-        String raw = optional(f, name, 64);
+        String raw = f.optional(name, 64);
         if (raw == null) {
             return null;
         }
@@ -275,25 +275,6 @@ final class Wire {
             }
         }
         return Fields.of(bytes);
-    }
-
-    /**
-     * An optional string of a body, returned as sent: the one reader of every optional string the dialect's bodies
-     * carry (an office's address, an invitation's {@code eSignPermissionProfileId}, {@code redirectUrl} and
-     * {@code companyTypeId}, a lock's {@code reason}, a room's {@code listingSource}, a room user's
-     * {@code transactionSideId}, a {@code revocationDate}). Absent or JSON null is null, as the SDKs leave out what is
-     * not set; a blank string — empty, or made of invisible characters alone, as a name is blank
-     * ({@link Fields#blank}: a no-break space, a tab, a zero-width space, a Hangul filler) — is a field error of
-     * {@code f} ({@code INVALID_INPUT} naming it, reported by {@link Fields#check()}), never stored as a value that
-     * shows nothing nor taken for a value the caller did not give.
-     */
-    static String optional(Fields f, String name, int maxLength) {
-        String s = f.string(name, false, maxLength);
-        if (s != null && Fields.blank(s)) {
-            f.error(name, "must not be blank: leave it out, or send null, for none");
-            return null;
-        }
-        return s;
     }
 
     /**

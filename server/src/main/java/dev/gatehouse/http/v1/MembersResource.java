@@ -152,7 +152,7 @@ final class MembersResource {
         String name = null;
         if (ctx.bodyAsBytes().length > 0) {
             Fields f = V1.body(ctx).allowOnly(Set.of("name"));
-            name = f.string("name", false, 200);
+            name = f.optional("name", 200);
             f.check();
         }
         var written = keys.create(principal, orgId, member, name);

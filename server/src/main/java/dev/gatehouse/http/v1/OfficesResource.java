@@ -119,7 +119,10 @@ final class OfficesResource {
         V1.written(ctx, 201, written, OfficeSnapshot.office(written.value()));
     }
 
-    /** Changes the fields sent; {@code null} clears one (but {@code name}, which an office always has). */
+    /**
+     * Changes the fields sent; {@code null} clears one (but {@code name}, which an office always has). A part not sent
+     * keeps its value, one stored blank before the rule included.
+     */
     private void updateOffice(Context ctx) {
         var principal = auth.principal(ctx);
         long orgId = V1.id(ctx, "org");
@@ -148,14 +151,18 @@ final class OfficesResource {
         return V1.body(ctx).allowOnly(allowed);
     }
 
-    /** The office fields of a body; {@code given} collects those present (null included). */
+    /**
+     * The office fields of a body; {@code given} collects those present (null included). An address part is an
+     * optional text ({@link Fields#optional}): null clears it, a blank one is refused, as the Rooms dialect and an
+     * import's office line refuse it, since every API reads the same office.
+     */
     private static OfficeFields fields(Fields f, boolean create, Set<OfficeFields.Field> given) {
         Map<OfficeFields.Field, String> text = new EnumMap<>(OfficeFields.Field.class);
         TEXT_FIELDS.forEach((name, field) -> {
             if (f.has(name)) {
                 given.add(field);
                 text.put(field, field == OfficeFields.Field.NAME ? f.name(name, create, MAX_TEXT)
-                        : f.string(name, false, MAX_TEXT));
+                        : f.optional(name, MAX_TEXT));
             } else if (create && field == OfficeFields.Field.NAME) {
                 f.error(name, "is required");
             }

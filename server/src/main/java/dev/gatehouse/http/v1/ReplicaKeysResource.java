@@ -51,7 +51,7 @@ final class ReplicaKeysResource {
         Long orgId = null;
         if (ctx.bodyAsBytes().length > 0) {
             Fields f = V1.body(ctx).allowOnly(Set.of("name", "org_id"));
-            name = f.string("name", false, 200);
+            name = f.optional("name", 200);
             orgId = f.id("org_id", false);
             f.check();
         }

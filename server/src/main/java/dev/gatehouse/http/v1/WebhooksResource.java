@@ -111,7 +111,7 @@ final class WebhooksResource {
             f.rejectNulls("url", "description", "status", "rotate_secret");
         }
         String url = f.unstripped("url", create, 2048);
-        String description = f.string("description", false, 500);
+        String description = f.optionalOrEmpty("description", 500);
         List<String> objectTypes = tokens(f, "object_types", EventsResource.OBJECT_TYPES);
         List<String> actions = tokens(f, "actions", EventsResource.ACTIONS);
         String status = f.string("status", false, 16);

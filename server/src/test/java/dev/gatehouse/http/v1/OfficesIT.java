@@ -2,6 +2,7 @@ package dev.gatehouse.http.v1;
 
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.util.HashMap;
 import java.util.List;
@@ -68,6 +69,74 @@ class OfficesIT {
             assertThat(res.get("code").stringValue()).isEqualTo("invalid_id");
         }
         assertThat(org.admin().get(org.path() + "/offices/2147483647").status()).isEqualTo(404);
+    }
+
+    /**
+     * An office's address part that shows nothing — empty, a space, a no-break space, a zero-width space — is a 400
+     * {@code invalid_input} naming each such field, through {@code POST} and {@code PATCH}, that changes nothing, as
+     * the Rooms dialect refuses it: both read the same office. {@code null} clears a part. Before, the office was
+     * stored with the blanks sent, which Rooms clients then read although their dialect calls them invalid.
+     */
+    @Test
+    void anOfficesBlankAddress_isRefusedNamingEachField_asRoomsRefusesIt() {
+        Fixtures.Org org = fx.org("rooms");
+        Http api = org.admin();
+        long before = node.appliedRevision();
+        Map<String, Object> body = Map.of("name", "Native blank", "address1", "\u00a0", "city", " ",
+                "phone", "\u200b", "postal_code", "", "time_zone_id", "\u3164");
+        Http.Res refused = api.post(org.path() + "/offices", body);
+        blankRefused(refused, "address1", "city", "phone", "postal_code", "time_zone_id");
+        assertThat(node.appliedRevision()).as("nothing written").isEqualTo(before);
+        assertThat(api.get(org.path() + "/offices?q=Native").get("items").size()).isZero();
+
+        Http.Res office = api.post(org.path() + "/offices", Map.of("name", "Native", "city", "Oslo", "phone", "+47"));
+        assertThat(office.status()).as("%s", office).isEqualTo(201);
+        String path = org.path() + "/offices/" + office.get("id").intValue();
+        blankRefused(api.patch(path, Map.of("city", "\u2060", "country_id", "\t")), "city", "country_id");
+        assertThat(api.get(path).get("city").stringValue()).isEqualTo("Oslo");
+        Map<String, Object> clear = new HashMap<>();
+        clear.put("city", null);
+        Http.Res cleared = api.patch(path, clear);
+        assertThat(cleared.status()).as("%s", cleared).isEqualTo(200);
+        assertThat(cleared.json().get("city").isNull()).isTrue();
+        assertThat(cleared.get("phone").stringValue()).isEqualTo("+47");
+    }
+
+    /**
+     * An address part stored blank by an older build is still read, through this API and Rooms', and a {@code PATCH}
+     * of another field keeps it rather than failing because of it.
+     */
+    @Test
+    void anAddressStoredBlankBefore_isRead_andAPatchOfAnotherFieldKeepsIt() {
+        Fixtures.Org org = fx.org("rooms");
+        Http api = org.admin();
+        int id = api.post(org.path() + "/offices", Map.of("name", "Older")).get("id").intValue();
+        TestDatabase.jdbi(node.databaseUrl()).useHandle(h -> h.createUpdate("UPDATE offices SET address1 = :a, "
+                + "city = :c, phone = :p WHERE id = :id").bind("a", "\u00a0").bind("c", " ").bind("p", "\u200b")
+                .bind("id", id).execute());
+        String path = org.path() + "/offices/" + id;
+        Http.Res read = api.get(path);
+        assertThat(read.status()).as("%s", read).isEqualTo(200);
+        assertThat(read.get("address1").stringValue()).isEqualTo("\u00a0");
+        Http.Res rooms = node.service().get("/restapi/v2/accounts/" + org.accountId() + "/offices/" + id);
+        assertThat(rooms.status()).as("%s", rooms).isEqualTo(200);
+        assertThat(rooms.get("city").stringValue()).isEqualTo(" ");
+
+        Http.Res patched = api.patch(path, Map.of("name", "Older, renamed", "postal_code", "0150"));
+        assertThat(patched.status()).as("%s", patched).isEqualTo(200);
+        assertThat(patched.get("name").stringValue()).isEqualTo("Older, renamed");
+        assertThat(patched.get("phone").stringValue()).as("kept as stored").isEqualTo("\u200b");
+        assertThat(patched.get("city").stringValue()).isEqualTo(" ");
+    }
+
+    private static void blankRefused(Http.Res res, String... fields) {
+        assertThat(res.status()).as("%s", res).isEqualTo(400);
+        assertThat(res.get("code").stringValue()).isEqualTo("invalid_input");
+        assertThat(res.get("errors").propertyNames()).as("%s", res).containsExactlyInAnyOrder(fields);
+        for (String field : fields) {
+            assertThat(res.get("errors").get(field).stringValue()).as("%s", res)
+                    .isEqualTo("must not be blank: leave it out, or send null, for none");
+        }
     }
 
     private static void regionRefused(Http.Res res, String reason) {
