@@ -22,9 +22,10 @@ import org.eclipse.jetty.util.Callback;
  * framework: the framework's per-request work (its request and response objects, the servlet layer, routing by
  * pattern) costs more than a check itself. A request is offered only when it is a plain one — the route's method
  * and template, no query, a path that is its own canonical form in printable ASCII (so its parameters are what the
- * framework would decode), a body the edge has read, of at most {@link #MAX_BODY_BYTES}, and no header only a
+ * framework would decode), a body the edge has read, of at most {@link #MAX_BODY_BYTES}, no header only a
  * browser sends ({@code Sec-Fetch-Site}, {@code Origin}: the framework path judges such a write with {@code
- * CrossSite}); every other request, and every one a direct handler declines, goes on to the framework unchanged.
+ * CrossSite}) and no conditional header ({@link Conditions}, which the framework path judges); every other request,
+ * and every one a direct handler declines, goes on to the framework unchanged.
  *
  * <p>Direct handlers do not block ({@link DirectHandler}): they answer on the network thread that read the request,
  * which saves handing each request to another thread. Every other request is handed to a thread of the pool
@@ -66,7 +67,8 @@ final class DirectRoutes extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) {
         Route route = routeOf(request);
         ByteBuffer body = route == null ? null : Edge.body(request);
-        if (body == null || body.remaining() > MAX_BODY_BYTES || fromBrowser(request.getHeaders())) {
+        if (body == null || body.remaining() > MAX_BODY_BYTES || fromBrowser(request.getHeaders())
+                || Conditions.any(request.getHeaders())) {
             return onward(request, response, callback);
         }
         long started = System.nanoTime();

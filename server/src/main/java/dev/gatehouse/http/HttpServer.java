@@ -25,6 +25,7 @@ import io.javalin.json.JavalinJackson3;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -128,7 +129,7 @@ public final class HttpServer {
         this.routes = List.copyOf(all);
         List<Route> streamed = routes.stream().filter(Route::streamsBody).toList();
         Edge edge = new Edge(settings, MAX_BODY_BYTES, this::dialect,
-                (method, path) -> streamed.stream().anyMatch(r -> r.matches(method, path)));
+                (method, path) -> streamed.stream().anyMatch(r -> r.matches(method, path)), this::pathRefusal);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -158,6 +159,10 @@ public final class HttpServer {
             }
             // the router decodes a route's path parameters before its handler runs, and an escape it cannot decode
             // (%u0041, which the server lets through) made that a 500: refused first, whatever the route
+            // answers are one caller's view, some with secrets (a key, a webhook's signing key): never kept by a cache
+            // on the way, errors included, whatever renders them; a route that can be cached says so itself (the
+            // console's files)
+            config.routes.before(ctx -> ctx.header("Cache-Control", "no-store"));
             config.routes.before(HttpServer::requireDecodablePath);
             for (Route route : registrationOrder(routes)) {
                 config.routes.addHttpHandler(route.method(), route.path(), ctx -> {
@@ -223,6 +228,7 @@ public final class HttpServer {
         requireDeclaredBody(ctx.contentType(),
                 ctx.contentLength() > 0 || "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding")), route);
         CrossSite.check(ctx);
+        Conditions.refuseUnread(ctx, route);
         route.handler().handle(ctx);
         if (ctx.statusCode() == 204 || ctx.statusCode() == 304) {
             // no content, so no Content-Type: the server's default type, which every response starts with, taken back
@@ -342,6 +348,42 @@ public final class HttpServer {
             }
             requireLettersAndDigitsAsThemselves(raw);
         }
+    }
+
+    /**
+     * The refusal the routes give a path as sent (percent-encoded), for one the HTTP parser refuses before any route
+     * runs ({@code http/edge/DialectErrorHandler}): {@code /v1/orgs/1%zz} and {@code …/members/a%00} are answered as
+     * the routes answer the same text where the parser lets it through ({@code %01}): a {@code %} that begins no
+     * escape is 400 {@code invalid_path} ({@link #requireDecodablePath}); a control character or unpaired surrogate
+     * is 400 {@code invalid_parameter} naming the path parameter of a route whose template the path matches
+     * ({@link #checkParameters}), or {@code invalid_path} where no route's parameter holds it. Null for a path with
+     * neither: the parser's own answer stands.
+     */
+    GatehouseException pathRefusal(String raw) {
+        String problem = Text.encodingProblem(raw);
+        if (problem != null) {
+            return new InvalidInputException("invalid_path", "the path " + problem);
+        }
+        String[] segments = raw.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String value = URLDecoder.decode(segments[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+            String wrong = Text.problem(value, false);
+            if (wrong == null) {
+                continue;
+            }
+            for (Route route : routes) {
+                String[] template = route.path().split("/", -1);
+                String name = template.length == segments.length ? template[i] : "";
+                if (name.startsWith("{") && name.endsWith("}") && route.matches(route.method().name(), raw)) {
+                    String shown = Text.printable(name.substring(1, name.length() - 1));
+                    return new InvalidInputException("invalid_parameter", "path parameter " + shown + " " + wrong,
+                            Map.of(shown, wrong));
+                }
+            }
+            return new InvalidInputException("invalid_path", "the path " + Text.problem(
+                    URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8), false));
+        }
+        return null;
     }
 
     /**

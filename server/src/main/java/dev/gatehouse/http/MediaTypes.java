@@ -2,8 +2,10 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.error.InvalidInputException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +79,33 @@ public final class MediaTypes {
     /** {@link Declared}: the problem with a {@code Content-Type}'s parameters and its charset, in one reading. */
     public static Declared declared(String contentType) {
         List<Parameter> parameters = parameters(contentType);
-        return new Declared(parameterProblem(parameters), charset(parameters));
+        String problem = listed(contentType) ? "the Content-Type holds more than one media type (\""
+                + HeaderValues.shown(contentType.strip()) + "\"), as two headers merged into one; send one"
+                : parameterProblem(parameters);
+        return new Declared(problem, charset(parameters));
+    }
+
+    /**
+     * Whether a {@code Content-Type} value is a list ({@code application/json; charset=utf-8, text/plain}): a comma
+     * outside a quoted string, which one media type never holds, is two header lines a proxy merged into one, as
+     * RFC 9110 lets it. Which of the two a server reads need not be the one a proxy in front of it judged.
+     */
+    private static boolean listed(String contentType) {
+        if (contentType == null || contentType.indexOf(',') < 0) {
+            return false;
+        }
+        boolean quoted = false;
+        for (int i = 0; i < contentType.length(); i++) {
+            char c = contentType.charAt(i);
+            if (quoted && c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -160,8 +188,9 @@ public final class MediaTypes {
      * A body declared in another charset ({@code application/json; charset=ISO-8859-1}) as UTF-8, the bytes the JSON
      * reader takes; a UTF-8 body (or one without a charset) as it is. For the dialects, which read a body in the
      * charset it names as the APIs they imitate do; the native API reads UTF-8 only (415 otherwise). A body that is
-     * not text in its charset is 400 {@code invalid_json}. The charset is one the server knows (an unknown one was
-     * refused before the route).
+     * not text in its charset is 400 {@code invalid_json}: a byte sequence its charset does not define, and a
+     * character it decodes to that is not one (a lone surrogate, which CESU-8 and UTF-32 decoders pass through), are
+     * reported, never replaced. The charset is one the server knows (an unknown one was refused before the route).
      */
     public static byte[] asUtf8(String contentType, byte[] body) {
         if (utf8(contentType)) {
@@ -169,8 +198,19 @@ public final class MediaTypes {
         }
         String name = charset(contentType);
         try {
-            return Charset.forName(name).newDecoder().decode(ByteBuffer.wrap(body)).toString()
-                    .getBytes(StandardCharsets.UTF_8);
+            CharBuffer text = Charset.forName(name).newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+            // Some decoders (CESU-8, UTF-32) pass a lone surrogate through as a char; UTF-8 cannot write it, and
+            // String.getBytes would put '?' in its place: the encoder reports it instead.
+            ByteBuffer utf8 = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(text);
+            byte[] bytes = new byte[utf8.remaining()];
+            utf8.get(bytes);
+            return bytes;
         } catch (CharacterCodingException e) {
             throw new InvalidInputException("invalid_json", "the body is not text in its charset \""
                     + HeaderValues.shown(name) + "\"");

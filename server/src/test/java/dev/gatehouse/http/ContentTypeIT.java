@@ -315,4 +315,59 @@ class ContentTypeIT {
         }
         assertThat(node.revision()).as("nothing written").isEqualTo(revision);
     }
+
+    /**
+     * A dialect reads a body in the charset it names, and one that is not text in it is a 400 that changes nothing,
+     * in every charset: a lone surrogate, which the CESU-8 and UTF-32 decoders let through, was stored as {@code ?}.
+     */
+    @Test
+    void aLoneSurrogateInADialectsCharset_isRefused_neverStoredAsAQuestionMark() {
+        Fixtures.Org close = fx.org("close");
+        Fixtures.Org rooms = fx.org("rooms");
+        String roles = "/restapi/v2/accounts/" + rooms.accountId() + "/roles";
+        ByteArrayOutputStream cesu = new ByteArrayOutputStream();
+        cesu.writeBytes("{\"name\":\"p".getBytes(StandardCharsets.US_ASCII));
+        cesu.writeBytes(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80});
+        cesu.writeBytes("q\", \"isExternal\": false, \"permissions\": {}}".getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream utf32 = new ByteArrayOutputStream();
+        for (int c : "{\"name\":\"u\uD800v\"}".toCharArray()) {
+            utf32.writeBytes(new byte[] {0, 0, (byte) (c >> 8), (byte) c});
+        }
+        long revision = node.revision();
+        Http.Res roomed = node.as(rooms.adminKey()).rawBytes("POST", roles, cesu.toByteArray(),
+                "application/json; charset=CESU-8");
+        assertThat(roomed.status()).as("%s", roomed).isEqualTo(400);
+        assertThat(roomed.body()).contains("not text in its charset");
+        Http.Res closed = node.as(close.adminKey()).rawBytes("POST", "/api/v1/group/", utf32.toByteArray(),
+                "application/json; charset=UTF-32");
+        assertThat(closed.status()).as("%s", closed).isEqualTo(400);
+        assertThat(closed.body()).contains("not text in its charset");
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+
+        Http.Res text = node.as(close.adminKey()).rawBytes("POST", "/api/v1/group/",
+                "{\"name\":\"Caf\u00e9 \uD83D\uDE00\"}".getBytes(java.nio.charset.Charset.forName("UTF-32")),
+                "application/json; charset=UTF-32");
+        assertThat(text.status()).as("%s", text).isEqualTo(201);
+        assertThat(text.get("name").stringValue()).isEqualTo("Caf\u00e9 \uD83D\uDE00");
+    }
+
+    /**
+     * Two Content-Type lines merged into one by a proxy ({@code application/json; charset=utf-8, text/plain}) are
+     * refused saying so, as two lines are: the 415 spoke of quotes and escapes the header did not hold.
+     */
+    @Test
+    void aContentTypeOfTwoMediaTypes_isRefusedSayingSo() {
+        Fixtures.Org close = fx.org("close");
+        long revision = node.revision();
+        for (String type : List.of("application/json; charset=utf-8, text/plain", "application/json, text/plain")) {
+            Http.Res res = node.service().raw("POST", close.path() + "/groups", "{\"name\": \"Two\"}", type);
+            assertThat(res.status()).as(type + ": " + res).isEqualTo(415);
+            assertThat(res.get("detail").stringValue()).as(type).contains("more than one media type")
+                    .doesNotContain("escap");
+        }
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
+        Http.Res quoted = node.service().raw("POST", close.path() + "/groups", "{\"name\": \"Quoted\"}",
+                "application/json; foo=\"a,b\"");
+        assertThat(quoted.status()).as("a comma in a quoted value: %s", quoted).isEqualTo(201);
+    }
 }

@@ -137,4 +137,23 @@ class CrossSiteIT {
                 .header("Origin", "https://attacker.example").get(org.path() + "/roles");
         assertThat(read.status()).as("a read is no write: %s", read).isEqualTo(200);
     }
+
+    /**
+     * The method is judged as sent on the wire: a POST that Close runs as a GET ({@code X-HTTP-Method-Override: GET})
+     * is a POST a browser sends cross-site without asking first, and is refused as any other.
+     */
+    @Test
+    void aPostRunAsAGet_isJudgedAsTheWriteItWasSentAs() {
+        Fixtures.Org close = fx.org("close");
+        crossSite(remembered(close.adminKey())).forEach((way, browser) -> {
+            Http.Res carried = browser.header("X-HTTP-Method-Override", "GET").raw("POST", "/api/v1/me/", "", null);
+            assertThat(carried.status()).as("%s: %s", way, carried).isEqualTo(403);
+            assertThat(carried.get("error").stringValue()).contains("another site");
+        });
+        Http.Res read = remembered(close.adminKey()).header("Sec-Fetch-Site", "cross-site").get("/api/v1/me/");
+        assertThat(read.status()).as("a GET sent as one: %s", read).isEqualTo(200);
+        Http.Res client = node.as(close.adminKey()).header("X-HTTP-Method-Override", "GET").raw("POST", "/api/v1/me/",
+                "", null);
+        assertThat(client.status()).as("an API client: %s", client).isEqualTo(200);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.http.edge;
 
+import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.UnavailableException;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpServer;
@@ -34,10 +35,14 @@ import org.slf4j.MDC;
  * refused ({@link HeadTimedConnection#target()}); with none (a line without a path) the default dialect answers. The detail never echoes request data beyond Jetty's short reason. The answer to a request the parser
  * could not read says {@code Connection: close}, and the connection closes after it.
  *
+ * <p>A path the parser refuses to read (an escaped NUL, a {@code %} that begins no escape) is answered with the
+ * refusal the routes give the same text where the parser lets it through ({@code HttpServer#pathRefusal}: 400
+ * {@code invalid_parameter} naming the path parameter, or {@code invalid_path}), not as bare malformed HTTP.
+ *
  * <p>While the server stops ({@link #stopping}), a 503 raised below the routes — a request arriving on an open
  * connection (Jetty's graceful handler), a body the stop cut off ({@link BodyBuffer}) — is {@code node_stopping},
- * with {@code Retry-After}, {@code Cache-Control: no-store} and {@code Connection: close}: the request was not run,
- * and another node takes it.
+ * with {@code Retry-After} and {@code Connection: close}: the request was not run, and another node takes it. Every
+ * answer rendered here carries {@code Cache-Control: no-store}, as every other answer of the APIs does.
  *
  * <p>Thread-safe (immutable).
  */
@@ -57,9 +62,14 @@ final class DialectErrorHandler extends ErrorHandler {
             "this node is stopping; send the request again, to another node");
 
     private final Function<String, Dialect> dialects;
+    private final Function<String, GatehouseException> pathRefusals;
 
-    DialectErrorHandler(Function<String, Dialect> dialects) {
+    /**
+     * @param pathRefusals the refusal the routes give a path as sent (percent-encoded), or null when they give none
+     */
+    DialectErrorHandler(Function<String, Dialect> dialects, Function<String, GatehouseException> pathRefusals) {
         this.dialects = dialects;
+        this.pathRefusals = pathRefusals;
     }
 
     /** Every method gets an error body (Jetty's default leaves PUT, PATCH and DELETE errors empty). */
@@ -85,16 +95,24 @@ final class DialectErrorHandler extends ErrorHandler {
             message = null;
         }
         boolean stopped = status == HttpStatus.SERVICE_UNAVAILABLE_503 && stopping(request);
-        Dialect dialect = dialects.apply(path(request));
-        Dialect.ErrorReply reply = dialect.errorReply(status, stopped ? STOPPING.code() : HttpServer.codeFor(status),
-                stopped ? STOPPING.detail() : detail(status, message), Map.of(), Map.of());
+        String path = path(request);
+        Dialect dialect = dialects.apply(path);
+        // a path the parser refuses to read (an escape of a control character, a '%' that begins no escape) gets
+        // the refusal in words a route gives the same text where the parser lets it through
+        GatehouseException refusal = status == HttpStatus.BAD_REQUEST_400 && path != null && path.indexOf('%') >= 0
+                ? pathRefusals.apply(path) : null;
+        Dialect.ErrorReply reply = refusal != null
+                ? dialect.errorReply(HttpServer.status(refusal), refusal.code(), refusal.detail(),
+                        refusal.fieldErrors(), refusal.context())
+                : dialect.errorReply(status, stopped ? STOPPING.code() : HttpServer.codeFor(status),
+                        stopped ? STOPPING.detail() : detail(status, message), Map.of(), Map.of());
         response.setStatus(reply.status());
         dialect.headers().forEach(response.getHeaders()::put);
         if (stopped) {
             HttpServer.errorHeaders(STOPPING, response.getHeaders()::put);
-            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store"); // as every answer of the APIs
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.body().length);
         response.getHeaders().put(EdgeConnectionFactory.NOSNIFF); // an answer to a request that was never built too

@@ -1,5 +1,6 @@
 package dev.gatehouse.http.edge;
 
+import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.http.Dialect;
 import dev.gatehouse.http.HttpSettings;
 import java.nio.ByteBuffer;
@@ -46,6 +47,7 @@ public final class Edge {
     private final Function<String, Dialect> dialects;
     private final AddressLimit addressLimit;
     private final BiPredicate<String, String> streamed;
+    private final Function<String, GatehouseException> pathRefusals;
 
     /** @param dialects the dialect owning a path, for errors */
     public Edge(HttpSettings settings, long maxBodyBytes, Function<String, Dialect> dialects) {
@@ -59,6 +61,19 @@ public final class Edge {
      */
     public Edge(HttpSettings settings, long maxBodyBytes, Function<String, Dialect> dialects,
                 BiPredicate<String, String> streamed) {
+        this(settings, maxBodyBytes, dialects, streamed, path -> null);
+    }
+
+    /**
+     * @param dialects     the dialect owning a path, for errors
+     * @param streamed     whether a request (method, path) goes to a route that reads its body itself, as a stream
+     *                     of any size: its body is not buffered, only the connection's idle timeout applies to it
+     * @param pathRefusals the refusal the routes give a path as sent (percent-encoded), or null when they give none:
+     *                     the answer to a path the parser refuses to read ({@link DialectErrorHandler})
+     */
+    public Edge(HttpSettings settings, long maxBodyBytes, Function<String, Dialect> dialects,
+                BiPredicate<String, String> streamed, Function<String, GatehouseException> pathRefusals) {
+        this.pathRefusals = pathRefusals;
         this.settings = settings;
         this.maxBodyBytes = maxBodyBytes;
         this.dialects = dialects;
@@ -89,7 +104,7 @@ public final class Edge {
             bodies.setHandler(inner);
         }
         server.insertHandler(ports);
-        server.setErrorHandler(new DialectErrorHandler(dialects));
+        server.setErrorHandler(new DialectErrorHandler(dialects, pathRefusals));
     }
 
     /**

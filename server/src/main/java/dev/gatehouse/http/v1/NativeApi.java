@@ -28,9 +28,11 @@ import dev.gatehouse.webhook.WebhookService;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The native API under {@code /v1}: JSON in and out, errors as problem+json. A route under
@@ -38,9 +40,11 @@ import java.util.Objects;
  *
  * <p>A write of an object that carries a version (its answer has an {@code ETag}) declares that it reads
  * {@code If-Match} ({@link Route#readingIfMatch}) and passes the version to its service, which compares it under the
- * organization's lock; every other write refuses {@code If-Match} before it runs ({@link V1#refuseIfMatch}), and
- * every write refuses {@code If-None-Match} ({@link V1#refuseIfNoneMatch}), never performing a request whose
- * condition it cannot evaluate. A read of one versioned object honours {@code If-None-Match} ({@link V1#object}).
+ * organization's lock; so does the read of that object, which compares it with the version it answers
+ * ({@link V1#object}). Every other route refuses {@code If-Match} before it runs, and every write refuses
+ * {@code If-None-Match} and {@code If-Unmodified-Since} ({@code http/Conditions}, for every dialect), never performing
+ * a request whose condition it cannot evaluate. A read of one versioned object honours {@code If-None-Match}
+ * ({@link V1#object}).
  *
  * <p>Every route declares the query parameters it reads ({@link Route#reading}; a route that declares none reads
  * none), so that a parameter it does not read, or a single-valued one given twice, is refused before it runs —
@@ -101,7 +105,7 @@ public final class NativeApi implements Dialect {
         all.addAll(new PreviewResource(s.previews(), auth).routes());
         all.addAll(new ReplicationResource(s.replication(), auth).routes());
         all.addAll(new ReplicaKeysResource(s.replicaKeys(), auth).routes());
-        this.routes = all.stream().map(NativeApi::readingWhatItDeclares).map(NativeApi::refusingUnreadConditions)
+        this.routes = readingIfMatchWhereVersioned(all).stream().map(NativeApi::readingWhatItDeclares)
                 .map(NativeApi::namingTheOrg).toList();
     }
 
@@ -111,25 +115,19 @@ public final class NativeApi implements Dialect {
     }
 
     /**
-     * The route, when it is a write, refusing before it runs {@code If-None-Match}, which no write reads
-     * ({@link V1#refuseIfNoneMatch}), and {@code If-Match} unless it reads it ({@link Route#readsIfMatch},
-     * {@link V1#refuseIfMatch}): so nothing changes, and a write added later cannot silently ignore a condition. A
-     * request carrying such a header is declined by the direct handler and refused by the route's own.
+     * The GET routes of the paths whose writes read {@code If-Match}, declared as reading it too: each answers the one
+     * versioned object those writes change, with its version as the ETag, and evaluates {@code If-Match} against it
+     * ({@link V1#object}); every other route refuses the header ({@code http/Conditions}).
      */
-    private static Route refusingUnreadConditions(Route route) {
-        if (route.method() == HandlerType.GET || route.method() == HandlerType.HEAD) {
-            return route;
-        }
-        Handler handler = route.handler();
-        boolean readsIfMatch = route.readsIfMatch();
-        return route.wrapped(ctx -> {
-            V1.refuseIfNoneMatch(ctx, route);
-            if (!readsIfMatch) {
-                V1.refuseIfMatch(ctx, route);
+    private static List<Route> readingIfMatchWhereVersioned(List<Route> routes) {
+        Set<String> versioned = new HashSet<>();
+        for (Route route : routes) {
+            if (route.readsIfMatch() && route.method() != HandlerType.POST) {
+                versioned.add(route.path());
             }
-            handler.handle(ctx);
-        }, direct -> exchange -> exchange.header("If-None-Match") == null
-                && (readsIfMatch || exchange.header("If-Match") == null) && direct.handle(exchange));
+        }
+        return routes.stream().map(route -> route.method() == HandlerType.GET && versioned.contains(route.path())
+                ? route.readingIfMatch() : route).toList();
     }
 
     /** The route, first putting the organization of its path in the logging context when it has one. */

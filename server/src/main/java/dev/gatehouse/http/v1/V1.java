@@ -6,7 +6,6 @@ import dev.gatehouse.error.UnsupportedMediaTypeException;
 import dev.gatehouse.http.HeaderValues;
 import dev.gatehouse.http.MediaTypes;
 import dev.gatehouse.http.QueryParameters;
-import dev.gatehouse.http.Route;
 import dev.gatehouse.json.Digits;
 import dev.gatehouse.json.Fields;
 import dev.gatehouse.json.Json;
@@ -145,41 +144,6 @@ final class V1 {
         }
         throw new InvalidInputException("invalid_if_match", "If-Match must carry a version such as \"3\", got "
                 + HeaderValues.shown(header));
-    }
-
-    /**
-     * A 400 {@code if_match_unsupported} when the request carries {@code If-Match} to {@code route}, a write that does
-     * not read it ({@link Route#readsIfMatch}): what it writes has no version to compare — it is created by the
-     * request, or carries none (an assignment, a key, an import) —, and performing it regardless would tell the
-     * client its condition held. A blank {@code If-Match} asks nothing, as {@link #ifMatch} reads it.
-     */
-    static void refuseIfMatch(Context ctx, Route route) {
-        for (String given : Collections.list(ctx.req().getHeaders("If-Match"))) {
-            if (!given.isBlank()) {
-                throw new InvalidInputException("if_match_unsupported", route.method() + " " + route.path()
-                        + " does not read If-Match (got " + HeaderValues.shown(given.strip()) + "): the object it "
-                        + "writes has no version to compare, being created by the request or carrying none; send the "
-                        + "request without If-Match");
-            }
-        }
-    }
-
-    /**
-     * A 400 {@code if_none_match_unsupported} when the request carries {@code If-None-Match} to {@code route}, a write:
-     * no write evaluates it — a creation makes a new object whatever exists, a change compares {@code If-Match} —,
-     * and performing it regardless would tell the client its condition held, or (a 304 after the commit, as the web
-     * framework answers a matching tag) that nothing was done. A blank {@code If-None-Match} asks nothing, as a blank
-     * {@code If-Match}.
-     */
-    static void refuseIfNoneMatch(Context ctx, Route route) {
-        for (String given : Collections.list(ctx.req().getHeaders("If-None-Match"))) {
-            if (!given.isBlank()) {
-                throw new InvalidInputException("if_none_match_unsupported", route.method() + " " + route.path()
-                        + " does not read If-None-Match (got " + HeaderValues.shown(given.strip()) + "): no write "
-                        + "does; " + (route.readsIfMatch() ? "to change the object only while it is the version you "
-                        + "read, send If-Match with its ETag instead" : "send the request without If-None-Match"));
-            }
-        }
     }
 
     /**
@@ -530,15 +494,25 @@ final class V1 {
     }
 
     /**
-     * A single versioned object, with its ETag; a read whose {@code If-None-Match} names its version is answered
-     * 304 Not Modified, with the ETag and no body ({@link #notModified}). The web framework would also answer 304
-     * after any handler, a write's included, when {@code If-None-Match} equals the ETag as text: the native API's
-     * writes refuse that header before they run ({@link #refuseIfNoneMatch}), and a read it names is answered here.
+     * A single versioned object, with its ETag. A read ({@code GET}, {@code HEAD}) evaluates {@code If-Match} against
+     * that version first, as RFC 9110 orders preconditions: 412 {@code version_mismatch} when it names another
+     * ({@link #ifMatch}: compared strongly, {@code *} or a blank header holds). A read whose {@code If-None-Match}
+     * names its version is then answered 304 Not Modified, with the ETag and no body ({@link #notModified}). The web
+     * framework would also answer 304 after any handler, a write's included, when {@code If-None-Match} equals the
+     * ETag as text: every write refuses that header before it runs ({@code http/Conditions}), and a read it names is
+     * answered here.
      */
     static void object(Context ctx, int status, JsonNode body) {
         JsonNode version = body.get("version");
         if (version != null) {
             ctx.header("ETag", "\"" + version.asString() + "\"");
+            if (status == 200 && (ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD)) {
+                Integer expected = ifMatch(ctx);
+                if (expected != null && expected != version.asInt()) {
+                    throw new PreconditionFailedException("version_mismatch", "the object is at version "
+                            + version.asString() + ", not " + expected + " (If-Match)");
+                }
+            }
             if (status == 200 && notModified(ctx, version.asString())) {
                 ctx.status(304);
                 return;

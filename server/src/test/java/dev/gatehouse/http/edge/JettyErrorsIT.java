@@ -57,8 +57,6 @@ class JettyErrorsIT {
             new Case("a Transfer-Encoding on HTTP/1.0", p -> "POST " + p + " HTTP/1.0\r\nHost: x\r\n"
                     + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
                     400, "bad_request"),
-            new Case("an encoded NUL in the path", p -> "GET " + p + "/%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400,
-                    "bad_request"),
             new Case("a URI too long", p -> "GET " + p + "/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414,
                     "uri_too_long"),
             new Case("a query too long", p -> "GET " + p + "?_fields=" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x"
@@ -139,6 +137,58 @@ class JettyErrorsIT {
         assertThat(String.join("\n", logged)).doesNotContainIgnoringCase("secret");
     }
 
+    /**
+     * A path the parser refuses to read — an escaped NUL, a {@code %} that begins no escape — is answered as the
+     * routes answer the same text where the parser lets it through ({@code %01}): 400 {@code invalid_parameter} naming
+     * the path parameter, or {@code invalid_path}, in the dialect's shape; never a bare "malformed HTTP request".
+     */
+    @Test
+    void aPathTheParserRefuses_isAnsweredAsTheRoutesAnswerTheSameText() {
+        for (String control : List.of("%00", "%01")) {
+            JsonNode problem = problem("GET /v1/orgs/1/members/a" + control, 400);
+            assertThat(problem.get("code").stringValue()).as(control).isEqualTo("invalid_parameter");
+            assertThat(problem.get("detail").stringValue()).as(control).isEqualTo("path parameter member must not "
+                    + "contain the control character U+00" + control.substring(1) + " (at position 1)");
+        }
+        for (String path : List.of("/v1/orgs/1%", "/v1/orgs/1%zz", "/v1/orgs/1%2")) {
+            JsonNode problem = problem("GET " + path, 400);
+            assertThat(problem.get("code").stringValue()).as(path).isEqualTo("invalid_path");
+            assertThat(problem.get("detail").stringValue()).as(path).contains("holds a '%' that begins no escape");
+        }
+        RawHttp.Response rooms = raw("GET /restapi/v2/accounts/x/roles/a%00");
+        assertRooms(rooms, new Case("", p -> p, 400, "invalid_parameter"));
+        assertThat(rooms.body()).contains("U+0000");
+    }
+
+    /** Every answer of the APIs carries {@code Cache-Control: no-store}, a path refused before any route runs too. */
+    @Test
+    void invalidPaths_areNeverKept() {
+        for (String request : List.of("GET /v1/orgs/%31", "GET /v1/orgs/1/", "GET /api/v1/role/%72ole_x/",
+                "GET /restapi/v2/accounts/%37abc/roles", "POST /v1/orgs/1/check/", "GET /v1/orgs/1/members/a%00")) {
+            RawHttp.Response res = raw(request);
+            assertThat(res.status()).as(request + ": " + res.body()).isEqualTo(400);
+            assertThat(res.body()).as(request).contains("path");
+            assertThat(res.header("Cache-Control")).as(request).isEqualTo("no-store");
+        }
+    }
+
+    private static RawHttp.Response raw(String requestLine) {
+        boolean post = requestLine.startsWith("POST");
+        try (RawHttp connection = RawHttp.connect(node.node().port())) {
+            return connection.send(requestLine + " HTTP/1.1\r\nHost: x\r\n" + (post
+                    ? "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" : "\r\n"))
+                    .read(Duration.ofSeconds(5));
+        }
+    }
+
+    private static JsonNode problem(String requestLine, int status) {
+        RawHttp.Response res = raw(requestLine);
+        assertThat(res.status()).as(requestLine + ": " + res.body()).isEqualTo(status);
+        assertThat(res.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(res.header("Cache-Control")).as(requestLine).isEqualTo("no-store");
+        return Json.readTree(res.body());
+    }
+
     interface Shape {
         void check(RawHttp.Response res, Case c);
     }
@@ -149,6 +199,7 @@ class JettyErrorsIT {
                 RawHttp.Response res = connection.send(c.request().apply(path)).read(Duration.ofSeconds(5));
                 shape.check(res, c);
                 assertThat(res.header("X-Content-Type-Options")).as("sniffing off").isEqualTo("nosniff");
+                assertThat(res.header("Cache-Control")).as("never kept").isEqualTo("no-store");
                 // a request the parser could not read leaves the connection unreadable, and the answer says so: a
                 // pooling client would otherwise send its next, unrelated request on a connection about to close
                 if (c.status() != 413 && c.status() != 417) {
