@@ -4,6 +4,7 @@ import dev.gatehouse.access.Caller;
 import dev.gatehouse.assignment.AssignmentBatch;
 import dev.gatehouse.assignment.AssignmentService;
 import dev.gatehouse.changelog.ChangeLogStore;
+import dev.gatehouse.error.ConflictException;
 import dev.gatehouse.error.GatehouseException;
 import dev.gatehouse.error.InvalidInputException;
 import dev.gatehouse.error.UnavailableException;
@@ -40,6 +41,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 
@@ -75,6 +78,10 @@ final class ChunkWriter {
     private static final ChangeLogStore CHANGES = new ChangeLogStore();
     /** The fields an {@link #unknown} detail's own words name. */
     private static final Set<String> NAMED_BY_DETAIL = Set.of("user_id", "role", "role_id", "group");
+    /** The Rooms refusals whose details name members, rooms and roles by their ids ({@link #roomsWorded}). */
+    private static final Set<String> ROOMS_REFUSALS = Set.of("room_owner", "room_role_held", "room_access_revoked");
+    /** How those details name a member, a room or a role: {@code user 15}, {@code room 8}, {@code role 3}. */
+    private static final Pattern NAMED_BY_ID = Pattern.compile("\\b(user|room|role) (\\d{1,18})\\b");
     /** The savepoint a run of assignments given as new runs in (class comment). */
     private static final String AS_NEW = "gatehouse_assignments_as_new";
 
@@ -490,7 +497,7 @@ final class ChunkWriter {
 
     private ImportCounts.Outcome upsertMember(ImportLine.Member line) {
         Member current = member(line.userId());
-        Long roleId = memberRoleId(line, current == null ? "adding a member" : "updating a member");
+        Long roleId = memberRoleId(line, current == null);
         if (current == null) {
             // added as a run's members are, so that its id follows the lines before it (addsMember); a deactivated
             // one is created so, in one change: it was never active, and no reader of the log may see it so
@@ -508,7 +515,7 @@ final class ChunkWriter {
         boolean differs = !current.email().equals(line.email())
                 || line.firstName() != null && !line.firstName().equals(current.firstName())
                 || line.lastName() != null && !line.lastName().equals(current.lastName())
-                || !Objects.equals(roleId, current.roleId())
+                || roleId != null && !roleId.equals(current.roleId())
                 || line.external() != current.external()
                 || line.status() != null && !line.status().equals(current.status());
         if (!differs) {
@@ -557,7 +564,7 @@ final class ChunkWriter {
         for (ImportLine l : run) {
             ImportLine.Member line = (ImportLine.Member) l;
             atLine(line, () -> {
-                Long roleId = memberRoleId(line, "adding a member");
+                Long roleId = memberRoleId(line, true);
                 services.members().requireMay(tx.handle(), caller, model, MemberRules.Action.ADD, null, roleId,
                         line.external(), "adding a member");
                 batch.add(new MemberInput(line.userId(), line.email(), line.firstName(), line.lastName(), roleId,
@@ -592,6 +599,9 @@ final class ChunkWriter {
      * the chunk is rolled back with the refusal.
      */
     private GatehouseException worded(ImportLine line, GatehouseException e) {
+        if (ROOMS_REFUSALS.contains(e.code())) {
+            return roomsWorded(line, e);
+        }
         if ("role_name_taken".equals(e.code()) && e.subject(Role.class).isPresent()) {
             Role holder = e.subject(Role.class).get();
             String origin = origin("role", holder.id(), holder.name(), line);
@@ -616,18 +626,87 @@ final class ChunkWriter {
     }
 
     /**
-     * The id of the company role a member line names (null: none named). A name that resolves to nothing is refused
-     * as its own request would be: for want of the management permission of members first (a caller without it
-     * learns nothing of the roles), else 400 naming it.
+     * A Rooms refusal ({@link #ROOMS_REFUSALS}) as the import words it: a member, room or role its detail names by
+     * id that a line of this chunk added is named as the lines name it — {@code user "u-bob"}, the room by the id its
+     * line gave it, {@code role "Agent"} — and the line that added it is said at the end, since the chunk is rolled
+     * back with the refusal and no object has those ids any more. Objects there before the chunk keep their ids.
      */
-    private Long memberRoleId(ImportLine.Member line, String what) {
+    private GatehouseException roomsWorded(ImportLine line, GatehouseException e) {
+        if (!(e instanceof ConflictException)) {
+            return e;
+        }
+        Matcher named = NAMED_BY_ID.matcher(e.detail());
+        StringBuilder detail = new StringBuilder();
+        Map<String, String> origins = new LinkedHashMap<>();
+        while (named.find()) {
+            long id = Long.parseLong(named.group(2));
+            Renamed renamed = switch (named.group(1)) {
+                case "user" -> addedMember(id);
+                case "room" -> createdRoom(id);
+                default -> createdRole(id, line);
+            };
+            if (renamed != null) {
+                origins.putIfAbsent(renamed.name(), renamed.origin());
+            }
+            named.appendReplacement(detail, Matcher.quoteReplacement(renamed == null ? named.group() : renamed.name()));
+        }
+        if (origins.isEmpty()) {
+            return e;
+        }
+        named.appendTail(detail);
+        List<String> said = origins.entrySet().stream().map(o -> o.getKey() + ": " + o.getValue()).toList();
+        return new ConflictException(e.code(), detail + " (" + String.join("; ", said) + ")", e);
+    }
+
+    /** An object of this chunk as a refusal names it ({@link #roomsWorded}): as the lines name it, and its line. */
+    private record Renamed(String name, String origin) {
+    }
+
+    /** A member a line of this chunk added, by id: its user id and that line; else null. */
+    private Renamed addedMember(long id) {
+        for (Map.Entry<String, Long> added : addedBy.entrySet()) {
+            Optional<Member> member = members.getOrDefault(added.getKey(), Optional.empty());
+            if (member.isPresent() && member.get().id() == id) {
+                return new Renamed("user \"" + added.getKey() + "\"", "added by line " + added.getValue()
+                        + " of this import");
+            }
+        }
+        return null;
+    }
+
+    /** A room a line of this chunk created, by its id here: the id its line gave it, and that line; else null. */
+    private Renamed createdRoom(long id) {
+        ImportLine.Room room = roomsLines == null || id > Integer.MAX_VALUE ? null : roomsLines.createdBy((int) id);
+        return room == null ? null : new Renamed("room " + room.id(), "created by line " + room.line()
+                + " of this import");
+    }
+
+    /** A role this chunk created ({@link #origin}), by id: its name and where it came from; else null. */
+    private Renamed createdRole(long id, ImportLine line) {
+        Role role = rolesById.get(id);
+        String origin = role == null ? null : origin("role", id, role.name(), line);
+        return origin == null || origin.startsWith("id ") ? null : new Renamed("role \"" + role.name() + "\"", origin);
+    }
+
+    /**
+     * The id of the company role a member line names (null: none named, which keeps an existing member's). A name that
+     * resolves to nothing is refused as its own request would be: for want of the management permission of members
+     * first (a caller without it learns nothing of the roles), else 400 naming it. A new internal member needs one:
+     * a line whose {@code role} was null is refused as one without it is. {@code adding}: the line adds its member.
+     */
+    private Long memberRoleId(ImportLine.Member line, boolean adding) {
         if (line.role() == null) {
+            if (adding && !line.external()) {
+                // as an unknown role is: what a caller without the permission is told tells it nothing of the member
+                caller.require(model.management().members(), "adding a member");
+                throw InvalidInputException.field("role", "is required (or role_id) for a new member");
+            }
             return null;
         }
         try {
             return roleId(line.role());
         } catch (InvalidInputException unknown) {
-            caller.require(model.management().members(), what);
+            caller.require(model.management().members(), adding ? "adding a member" : "updating a member");
             throw unknown;
         }
     }
@@ -895,7 +974,7 @@ final class ChunkWriter {
                 wanted.add(w);
                 given.add(line);
             } catch (GatehouseException e) {
-                unresolved = new LineFailure(a.line(), asWritten(a, e));
+                unresolved = new LineFailure(a.line(), worded(a, asWritten(a, e)));
                 break;
             }
         }
@@ -904,7 +983,7 @@ final class ChunkWriter {
         try {
             batch.prepare(wanted, asNew);
         } catch (GatehouseException e) {
-            throw new LineFailure(run.get(0).line(), e);
+            throw new LineFailure(run.get(0).line(), worded(run.get(0), e));
         } catch (JdbiException e) {
             throw failure(run.get(0), e);
         }
@@ -915,7 +994,8 @@ final class ChunkWriter {
             try {
                 outcome = batch.put(wanted.get(i));
             } catch (GatehouseException e) {
-                throw new LineFailure(given.get(i).line(), asWritten((ImportLine.Assignment) given.get(i), e));
+                ImportLine.Assignment refused = (ImportLine.Assignment) given.get(i);
+                throw new LineFailure(refused.line(), worded(refused, asWritten(refused, e)));
             } catch (JdbiException e) {
                 throw failure(given.get(i), e);
             }
@@ -938,7 +1018,7 @@ final class ChunkWriter {
                 roomsLines.ended(ended);
             }
         } catch (GatehouseException e) {
-            throw new LineFailure(run.get(0).line(), e);
+            throw new LineFailure(run.get(0).line(), worded(run.get(0), e));
         } catch (JdbiException e) {
             throw failure(run.get(0), e);
         }

@@ -111,8 +111,9 @@ sealed interface ImportLine {
     }
 
     /**
-     * A member, by user id; for an upsert {@code email} is set, and {@code role} unless external; {@code status}
-     * null leaves an existing member's status as it is (a new member is active).
+     * A member, by user id; for an upsert {@code email} is set, and {@code role} unless external or the line's role
+     * was null, which keeps an existing member's (a new member needs one); {@code status} null leaves an existing
+     * member's status as it is (a new member is active).
      */
     record Member(long line, boolean delete, String userId, String email, String firstName, String lastName,
                   RoleRef role, boolean external, String status) implements ImportLine {

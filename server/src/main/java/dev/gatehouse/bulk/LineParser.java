@@ -134,7 +134,7 @@ final class LineParser {
         if (delete) {
             f.error("op", "an import does not delete organizations (DELETE /v1/orgs/{org} does)");
         }
-        boolean existing = f.has("org_id");
+        boolean existing = given(f, "org_id");
         Long orgId = f.id("org_id", false);
         String name = f.name("name", !existing, 200);
         String model = f.text("model", !existing, 100);
@@ -180,7 +180,8 @@ final class LineParser {
         String first = f.nameOrEmpty("first_name", 200);
         String last = f.nameOrEmpty("last_name", 200);
         boolean external = Boolean.TRUE.equals(f.bool("external"));
-        ImportLine.RoleRef role = roleRef(f, !external);
+        // null keeps an existing member's company role, as null keeps its names and status (a new one needs one)
+        ImportLine.RoleRef role = roleRef(f, !external && !f.isNull("role") && !f.isNull("role_id"));
         if (external && role != null) {
             f.error(f.has("role") ? "role" : "role_id", "external members hold no company role; must be absent");
         }
@@ -391,7 +392,10 @@ final class LineParser {
         return ids;
     }
 
-    /** {@code role} (a name) or {@code role_id}: one of them when required, never both. */
+    /**
+     * {@code role} (a name) or {@code role_id}: one of them when required, never both; null when both are absent or
+     * null (then "is required" when required, unless one was given and is refused for what it holds).
+     */
     private static ImportLine.RoleRef roleRef(Fields f, boolean required) {
         String name = f.text("role", false, 100);
         Long id = f.id("role_id", false);
@@ -400,7 +404,7 @@ final class LineParser {
             return null;
         }
         if (name == null && id == null) {
-            if (required && !f.has("role") && !f.has("role_id")) {
+            if (required && !given(f, "role") && !given(f, "role_id")) {
                 f.error("role", "is required (or role_id)");
             }
             return null;
@@ -408,11 +412,17 @@ final class LineParser {
         return new ImportLine.RoleRef(id, name);
     }
 
-    /** Builds the line once every field is valid: field errors first, as the native API reports them. */
     /** A valid line's {@code name} as it wrote it, before {@link Fields#name} trimmed and composed it. */
     private static String written(Fields f) {
         return f.node().get("name").stringValue();
     }
+
+    /** Whether the line gives {@code name} a value: present and not null (JSON null reads as absent). */
+    private static boolean given(Fields f, String name) {
+        return f.has(name) && !f.isNull(name);
+    }
+
+    /** Builds the line once every field is valid: field errors first, as the native API reports them. */
 
     private static ImportLine valid(Fields f, Supplier<ImportLine> line) {
         f.check();

@@ -76,6 +76,8 @@ final class RoomsLines {
     private final HolderVisibility holders;
     /** The chunk's assignment lines on rooms whose end has passed, by exported room and user id ({@link #prefetch}). */
     private final Map<String, ImportLine.Assignment> endedRoles = new HashMap<>();
+    /** The rooms lines of this chunk created, by the room's id here: rolled back with the chunk ({@link #createdBy}). */
+    private final Map<Integer, ImportLine.Room> createdRooms = new HashMap<>();
 
     RoomsLines(BulkServices services, Tx tx, Supplier<Caller> caller, PermissionModel model, long orgId,
                ImportOrigins origins, BiFunction<String, String, Member> member,
@@ -178,7 +180,16 @@ final class RoomsLines {
         }
         Room created = rooms.createRoom(tx, model, orgId, wanted, owners);
         origins.record("room", line.id(), created.id());
+        createdRooms.put(created.id(), line);
         return ImportCounts.Outcome.CREATED;
+    }
+
+    /**
+     * The line of this chunk that created room {@code roomId} (its id here), or null: a refusal naming the room names
+     * it by that line, since the room is rolled back with the chunk.
+     */
+    ImportLine.Room createdBy(int roomId) {
+        return createdRooms.get(roomId);
     }
 
     /**

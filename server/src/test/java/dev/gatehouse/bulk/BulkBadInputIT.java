@@ -195,6 +195,43 @@ class BulkBadInputIT {
     }
 
     /**
+     * A role left null is a role left out wherever a line needs one: an assignment's {@code role} or {@code role_id}
+     * null, or both, and a new member's, are a 400 "is required" naming {@code role}, the chunk rolled back — where
+     * an assignment's null role once reached the writer as no role at all, a 500. An organization line's
+     * {@code org_id} null in a deployment's import names no existing organization: the line must name a new one.
+     */
+    @Test
+    void aNullRole_isARoleLeftOut_onEveryLineThatNeedsOne() {
+        Map<String, Object> doc = Map.of("type", "doc", "id", "x1");
+        List<String> lines = List.of(
+                line("type", "assignment", "resource", doc, "user_id", "m1", "role", null),
+                line("type", "assignment", "resource", doc, "user_id", "m1", "role_id", null),
+                line("type", "assignment", "resource", doc, "user_id", "m1", "role", null, "role_id", null),
+                line("type", "member", "user_id", "m2", "email", "m2@example.com", "role", null),
+                line("type", "member", "user_id", "m2", "email", "m2@example.com", "role_id", null));
+        for (String bad : lines) {
+            Fixtures.Org org = fx.org("docs");
+            long revision = node.appliedRevision();
+            Http.Res res = importBody(node.service(), org.id(), "", FIRST + "\n" + Bulk.member("m1", "Fine") + "\n"
+                    + bad + "\n");
+
+            assertThat(res.status()).as("%s: %s", bad, res).isEqualTo(400);
+            assertThat(res.get("code").stringValue()).isEqualTo("invalid_input");
+            assertThat(res.get("line").longValue()).isEqualTo(3);
+            assertThat(res.get("errors").propertyNames()).as("%s", res).containsExactly("role");
+            assertThat(res.get("detail").stringValue()).as("%s", res).startsWith("line 3: role: is required (or "
+                    + "role_id)");
+            assertThat(node.appliedRevision()).as("nothing was committed").isEqualTo(revision);
+        }
+
+        Http.Res organization = node.service().raw("POST", "/v1/import", line("type", "organization", "org_id", null)
+                + "\n", "application/x-ndjson");
+        assertThat(organization.status()).as("%s", organization).isEqualTo(400);
+        assertThat(organization.get("errors").propertyNames()).as("%s", organization)
+                .containsExactlyInAnyOrder("name", "model");
+    }
+
+    /**
      * An import's member line is held to the email rule of every API (64 bytes before the @, 254 in all, in UTF-8):
      * one beyond it is a 400 naming the line and {@code email}, the chunk rolled back. An address at the limits — 32
      * two-byte letters before the @ — is imported, exported as it is, and imported again into another organization.

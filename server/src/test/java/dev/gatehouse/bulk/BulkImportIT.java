@@ -7,6 +7,7 @@ import dev.gatehouse.testing.RawHttp;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -520,6 +521,49 @@ class BulkImportIT {
                 h.execute("DROP FUNCTION test_fail_role()");
             });
         }
+    }
+
+    /**
+     * A Rooms refusal at a line names the members, rooms and roles earlier lines of its chunk added as the lines name
+     * them — the user id, the room's id in the lines, the role's name — and says which line added each: the chunk is
+     * rolled back with the refusal, so the ids they had in it name nothing. Before, it named them by those ids
+     * ({@code room 8}, {@code user 165065}, {@code role 8}), none of which the lines or the organization know.
+     */
+    @Test
+    void roomsRefusals_nameWhatTheirChunkAddedByItsLines_notByIdsRolledBack() {
+        List<String> start = List.of(
+                role("Own", List.of("canDeleteOwnedRooms", "canManageInvitedUserRoomAccess", "canCreateRooms")),
+                line("type", "member", "user_id", "u-bob", "email", "bob@x.test", "role", "Own"),
+                line("type", "member", "user_id", "u-dan", "email", "dan@x.test", "role", "Own"),
+                line("type", "room", "id", 912, "name", "Harbour", "status", "active", "owners", List.of("u-bob")));
+
+        Fixtures.Org owned = fx.org("rooms");
+        List<String> ending = new ArrayList<>(start);
+        ending.add(line("type", "assignment", "resource", Map.of("type", "room", "id", "912"), "user_id", "u-bob",
+                "role", "Own", "expires_at", "2099-01-01T00:00:00Z"));
+        Http.Res owner = importLines(node.service(), owned.id(), "", ending);
+        assertThat(owner.status()).as("%s", owner).isEqualTo(409);
+        assertThat(owner.get("code").stringValue()).isEqualTo("room_owner");
+        assertThat(owner.get("detail").stringValue()).as("%s", owner)
+                .startsWith("line 5: assigning a role on room 912 with an end would take away the access of user "
+                        + "\"u-bob\" to room 912, which it owns")
+                .endsWith("(room 912: created by line 4 of this import; user \"u-bob\": added by line 2 of this "
+                        + "import)")
+                .doesNotContainPattern("(user|role) \\d");
+
+        Fixtures.Org held = fx.org("rooms");
+        List<String> revoking = new ArrayList<>(start);
+        revoking.add(assignment("room", "912", "u-dan", "Own"));
+        revoking.add(line("type", "room_user", "room_id", 912, "user_id", "u-dan", "revoked_role", "Own",
+                "revoked_at", "2026-01-01T00:00:00Z"));
+        Http.Res revoked = importLines(node.service(), held.id(), "", revoking);
+        assertThat(revoked.status()).as("%s", revoked).isEqualTo(409);
+        assertThat(revoked.get("code").stringValue()).isEqualTo("room_role_held");
+        assertThat(revoked.get("detail").stringValue()).as("%s", revoked)
+                .startsWith("line 6: revoking user \"u-dan\"'s access to room 912 (its role \"Own\" remembered)")
+                .contains("(user \"u-dan\": added by line 3 of this import; room 912: created by line 4 of this "
+                        + "import; role \"Own\": created by line 1 of this import)")
+                .doesNotContainPattern("(user|role) \\d");
     }
 
     static List<String> roleNames(Fixtures.Org org) {

@@ -189,6 +189,34 @@ class DeploymentImportIT {
     }
 
     /**
+     * A failed import names the organizations its committed chunks created, as a success does ({@code organizations},
+     * line and id, in line order): a resume creates none of them again, so it cannot list them, and a caller would
+     * otherwise have to find them by their names.
+     */
+    @Test
+    void aFailedImport_namesTheOrganizationsItsCommittedChunksCreated() {
+        String a = unique("made-a");
+        String b = unique("made-b");
+        List<String> lines = List.of(
+                organization(a), role("Reader", READ), member(a + "-u1", "Reader"),
+                organization(b), role("Reader", READ), member(b + "-u1", "Reader"),
+                line("type", "member", "user_id", b + "-u2", "email", b + "-u1@example.com", "role", "Reader"));
+
+        Http.Res failed = importDeployment(node.service(), "chunk_lines=3", lines);
+
+        assertThat(failed.status()).as("%s", failed).isEqualTo(409);
+        assertThat(failed.get("committed_lines").longValue()).isEqualTo(6);
+        assertThat(failed.get("resume_from_line").longValue()).isEqualTo(7);
+        long orgA = orgsNamed(a).get(0);
+        long orgB = orgsNamed(b).get(0);
+        assertThat(failed.get("resume_org_id").longValue()).isEqualTo(orgB);
+        JsonNode created = failed.get("organizations");
+        assertThat(created).as("%s", failed).isNotNull();
+        assertThat(created).extracting(o -> o.get("line").longValue()).containsExactly(1L, 4L);
+        assertThat(created).extracting(o -> o.get("org_id").longValue()).containsExactly(orgA, orgB);
+    }
+
+    /**
      * A failing chunk that starts with an organization line rolls that organization back: the line to resume from
      * belongs to no organization that exists, so the problem gives no {@code resume_org_id}, while its progress still
      * says where the committed lines end.

@@ -289,6 +289,37 @@ class ImportMembersIT {
     }
 
     /**
+     * A member line whose {@code role} (or {@code role_id}) is null keeps the member's company role, as null keeps its
+     * names and status: nothing else differing, it writes nothing and is counted {@code unchanged} — as the same line
+     * with the member's own role is —, where it was counted {@code updated} for a write that changed nothing. Beside a
+     * change it does write, it is {@code updated} and the role stays.
+     */
+    @Test
+    void aMemberLineWithANullRole_keepsTheRole_andChangingNothingIsCountedUnchanged() {
+        Fixtures.Org org = fx.org("docs");
+        Http.Res first = importLines(node.service(), org.id(), "", List.of(role("Reader", READ), member("n1", "Reader")));
+        assertThat(first.status()).as("%s", first).isEqualTo(200);
+
+        for (String field : List.of("role", "role_id")) {
+            long revision = node.appliedRevision();
+            Http.Res res = importLines(node.service(), org.id(), "", List.of(line("type", "member", "user_id", "n1",
+                    "email", "n1@example.com", field, null)));
+
+            assertThat(res.status()).as("%s", res).isEqualTo(200);
+            assertThat(res.get("counts").get("member").get("unchanged").longValue()).as("%s", res).isEqualTo(1);
+            assertThat(res.get("counts").get("member").get("updated").longValue()).as("%s", res).isZero();
+            assertThat(node.appliedRevision()).as("nothing was written").isEqualTo(revision);
+        }
+
+        Http.Res renamed = importLines(node.service(), org.id(), "", List.of(line("type", "member", "user_id", "n1",
+                "email", "n1@example.com", "first_name", "Nina", "role", null)));
+        assertThat(renamed.get("counts").get("member").get("updated").longValue()).as("%s", renamed).isEqualTo(1);
+        JsonNode member = node.service().get(org.path() + "/members/n1").json();
+        assertThat(member.get("first_name").stringValue()).isEqualTo("Nina");
+        assertThat(member.get("role_id").longValue()).isEqualTo(fx.roleId(org, "Reader"));
+    }
+
+    /**
      * A member that was there before the import is named by its user id and its id, which it keeps, with its email
      * as stored; and so is it by the API's own request, for the email or the user id.
      */

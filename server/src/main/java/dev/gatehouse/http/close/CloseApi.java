@@ -143,6 +143,13 @@ public final class CloseApi implements Dialect {
     /** A field error's name that points into a list: the list, the item's index, and what follows in the item. */
     private static final Pattern LIST_ITEM = Pattern.compile("([^\\[]+)\\[(\\d{1,9})](?:\\.?(.+))?");
 
+    /**
+     * The count of the fields or parameters an invalid input's detail does not name
+     * ({@code "…; and 70 more fields"}, {@code "…; and 3 more parameters; this route reads …"}: {@link Fields#detail},
+     * {@code QueryParameters#check}).
+     */
+    private static final Pattern MORE_UNNAMED = Pattern.compile("(?:^|; )(and \\d+ more (?:field|parameter)s?)(?=;|$)");
+
     /** What the Close dialect uses: the caller's key, Close's model, and the services its resources call. */
     public record Services(Auth auth, ModelRegistry models, OrgService orgs, RoleService roles,
                            MemberService members, CloseMembershipService memberships, GroupService groups,
@@ -375,7 +382,8 @@ public final class CloseApi implements Dialect {
 
     /**
      * {@code {"errors": [...], "field-errors": {...}}} for invalid input, {@code {"error": "..."}} otherwise;
-     * conflicts and failed preconditions, which Close has no status for, are 400.
+     * conflicts and failed preconditions, which Close has no status for, are 400. Field errors beyond the ones named
+     * are counted in {@code errors} ({@link #unnamed}).
      */
     @Override
     public ErrorReply errorReply(int status, String code, String detail, Map<String, String> fieldErrors,
@@ -389,6 +397,10 @@ public final class CloseApi implements Dialect {
                 errors.add(detail);
             } else {
                 closeFieldErrors(fieldErrors).forEach(fields::put);
+                String unnamed = unnamed(detail, fieldErrors);
+                if (unnamed != null) {
+                    errors.add(unnamed);
+                }
             }
         } else {
             if (status == 409 || status == 412) {
@@ -398,6 +410,25 @@ public final class CloseApi implements Dialect {
         }
         context.forEach((name, value) -> body.set(name, Json.MAPPER.valueToTree(value)));
         return new ErrorReply(closeStatus, "application/json", Json.write(body));
+    }
+
+    /**
+     * How many more fields (or parameters) were refused than {@code fieldErrors} names ({@code "and 70 more fields"}),
+     * or null when it names them all. An answer names at most {@link Fields#MAX_NAMED}; the count of the rest is only
+     * in the detail, which Close's shape of field errors does not show, so it becomes an entry of {@code errors}. Read
+     * from the detail's last such clause, and only when as many as can be are named: the count follows every name
+     * the detail shows, so a field named like the clause does not hide it.
+     */
+    private static String unnamed(String detail, Map<String, String> fieldErrors) {
+        if (fieldErrors.size() < Fields.MAX_NAMED) {
+            return null;
+        }
+        String count = null;
+        Matcher more = MORE_UNNAMED.matcher(detail);
+        while (more.find()) {
+            count = more.group(1);
+        }
+        return count;
     }
 
     /**

@@ -90,7 +90,9 @@ final class GroupsResource {
     /**
      * {@code {"user_id"}} → 201 {@code {"user_id"}}, also when the user already was a member. Only a user of the
      * organization — an active member, whom {@code /user/} lists — may be added: a deactivated or invited member is
-     * a 400 on {@code user_id} naming it and its status, and the group is left as it was.
+     * a 400 on {@code user_id} naming it and its status, and the group is left as it was. The rule is about letting
+     * someone in: a member already in the group (deactivated since, or let in by an older build or the native API) is
+     * answered 201 as any member added twice, nothing written, so a client re-syncing its groups is not refused.
      */
     private void addMember(CloseRequest req) {
         long id = groupId(req);
@@ -103,12 +105,13 @@ final class GroupsResource {
         String userId = f.identifier("user_id", true, MemberRef.MAX_LENGTH);
         f.check();
         Member member = user(req, userId);
-        if (!member.active()) {
+        if (member.active()) {
+            inGroup(req, () -> groups.addMember(req.caller(), req.orgId(), id, MemberRef.id(member.id())));
+        } else if (!inGroup(req, () -> groups.get(req.caller(), req.orgId(), id)).hasMember(member.id())) {
             throw InvalidInputException.field("user_id", "User \"" + Fields.abbreviate(userId) + "\" is not an active "
                     + "user of this organization (its membership is " + member.status() + "); only active users can be "
                     + "added to a group.");
         }
-        inGroup(req, () -> groups.addMember(req.caller(), req.orgId(), id, MemberRef.id(member.id())));
         ObjectNode body = Json.object();
         body.put("user_id", member.userId());
         CloseReply.object(req, 201, body);

@@ -244,9 +244,14 @@ final class BulkResource {
         }
     }
 
-    /** The problem document of a failed import: the line's own failure, and where the import stands. */
+    /**
+     * The problem document of a failed import: the line's own failure, and where the import stands — in a deployment's
+     * import with the organizations its committed chunks created, as a success lists them: a resume does not create
+     * them again, so its answer does not list them.
+     */
     private static ObjectNode problem(ImportFailedException e) {
         GatehouseException reason = e.reason();
+        ObjectNode progress = e.progress().json();
         Map<String, Object> context = new LinkedHashMap<>(reason.context());
         context.put("line", e.line());
         context.put("committed_lines", e.progress().committedLines());
@@ -254,8 +259,11 @@ final class BulkResource {
         if (e.resumeOrgId() != 0) {
             context.put("resume_org_id", e.resumeOrgId());
         }
+        if (progress.has("organizations")) {
+            context.put("organizations", progress.get("organizations"));
+        }
         context.put("revision", e.progress().revision());
-        context.put("progress", e.progress().json());
+        context.put("progress", progress);
         byte[] body = Problem.reply(HttpServer.status(reason), reason.code(), "line " + e.line() + ": "
                 + reason.detail(), reason.fieldErrors(), context).body();
         return (ObjectNode) Json.MAPPER.readTree(body);

@@ -80,9 +80,12 @@ class CloseBadInputIT {
         node.close();
     }
 
-    /** A body of many unknown fields is answered in Close's shape naming 50 of them ({@code json/Fields.MAX_NAMED}). */
+    /**
+     * A body of many unknown fields is answered in Close's shape naming 50 of them ({@code json/Fields.MAX_NAMED}),
+     * and counting the others in {@code errors}, as every dialect's shape counts them.
+     */
     @Test
-    void manyUnknownFields_areNamedUpToABound() {
+    void manyUnknownFields_areNamedUpToABound_andCounted() {
         StringBuilder body = new StringBuilder("{\"name\": \"Many\"");
         for (int i = 0; i < 10_000; i++) {
             body.append(", \"k").append(i).append("\": 1");
@@ -92,6 +95,35 @@ class CloseBadInputIT {
         assertThat(res.body().length()).as("answer size").isLessThan(4_000);
         assertThat(res.get("field-errors").size()).isEqualTo(50);
         assertThat(res.get("field-errors").get("k0").stringValue()).isEqualTo("Unknown field.");
+        assertThat(res.get("errors")).extracting(JsonNode::stringValue).containsExactly("and 9950 more fields");
+    }
+
+    /**
+     * The count of fields not named is the detail's own: 120 unknown fields name 50 and count 70, one more than 50
+     * counts "1 more field", exactly 50 count none; a field named like the count does not pass for it.
+     */
+    @Test
+    void unknownFieldsBeyondTheNamed_areCounted_inErrors() {
+        Map<Integer, List<String>> counted = Map.of(120, List.of("and 70 more fields"), 51, List.of("and 1 more field"),
+                50, List.of());
+        counted.forEach((fields, errors) -> {
+            StringBuilder body = new StringBuilder("{\"name\": \"Counted\"");
+            for (int i = 0; i < fields; i++) {
+                body.append(", \"k").append(i).append("\": 1");
+            }
+            Http.Res res = admin.raw("POST", "/group/", body.append('}').toString(), "application/json");
+            assertThat(res.status()).as(fields + " " + res).isEqualTo(400);
+            assertThat(res.get("field-errors").size()).as(fields + " named").isEqualTo(50);
+            assertThat(res.get("errors")).as(fields + " counted").extracting(JsonNode::stringValue)
+                    .containsExactlyElementsOf(errors);
+        });
+        StringBuilder forged = new StringBuilder("{\"name\": \"Forged\", \"a; and 9 more fields; b\": 1");
+        for (int i = 0; i < 60; i++) {
+            forged.append(", \"k").append(i).append("\": 1");
+        }
+        Http.Res res = admin.raw("POST", "/group/", forged.append('}').toString(), "application/json");
+        assertThat(res.get("errors")).as(res.toString()).extracting(JsonNode::stringValue)
+                .containsExactly("and 11 more fields");
     }
 
     @Test

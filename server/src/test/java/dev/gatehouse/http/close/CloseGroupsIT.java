@@ -79,11 +79,13 @@ class CloseGroupsIT {
 
     /**
      * Only a user of the organization — an active member, as {@code /user/} lists them — is added to a group: a
-     * deactivated or invited member is a 400 on {@code user_id} naming it and its status, and the group stays as it
-     * was (no member, no version, no event). One deactivated while in the group may still be removed.
+     * deactivated or invited member not in it is a 400 on {@code user_id} naming it and its status, and the group
+     * stays as it was (no member, no version, no event). Adding one already in the group — deactivated since, or
+     * put in while invited through the native API — is 201 as adding any member twice, and writes nothing; the
+     * group's members list it. One deactivated while in the group may still be removed.
      */
     @Test
-    void aDeactivatedOrInvitedUser_isNotAdded_a400ThatChangesNothing() {
+    void aDeactivatedOrInvitedUser_isNotAdded_a400ThatChangesNothing_butOneAlreadyInIs201() {
         var org = close.org();
         String id = org.admin().post("/group/", Map.of("name", "Closers")).get("id").stringValue();
         close.member(org, "rep-gone", "User");
@@ -91,27 +93,44 @@ class CloseGroupsIT {
         assertThat(org.admin().post("/group/" + id + "/member/", Map.of("user_id", "rep-kept")).status()).isEqualTo(201);
         node.service().patch(org.path() + "/members/rep-gone", Map.of("status", "deactivated"));
         node.service().patch(org.path() + "/members/rep-kept", Map.of("status", "deactivated"));
-        Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", "rep-asked", "email",
-                "rep-asked@example.com", "status", "invited", "role_id", close.native_().roleId(org.org(), "User")));
-        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        for (String invitee : List.of("rep-asked", "rep-asked-in")) {
+            Http.Res invited = node.service().post(org.path() + "/members", Map.of("user_id", invitee, "email",
+                    invitee + "@example.com", "status", "invited",
+                    "role_id", close.native_().roleId(org.org(), "User")));
+            assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        }
+        long nativeId = node.service().get(org.path() + "/groups").get("items").get(0).get("id").longValue();
+        Http.Res nativeAdd = node.service().post(org.path() + "/groups/" + nativeId + "/members",
+                Map.of("user_id", "rep-asked-in"));
+        assertThat(nativeAdd.status()).as(nativeAdd.toString()).isEqualTo(201);
         JsonNode before = node.service().get(org.path() + "/groups").get("items").get(0);
         int events = org.admin().get("/event/?object_type=group").get("data").size();
+        long revision = node.revision();
 
-        Map<String, String> statuses = Map.of("rep-gone", "deactivated", "rep-kept", "deactivated",
-                "rep-asked", "invited");
+        Map<String, String> statuses = Map.of("rep-gone", "deactivated", "rep-asked", "invited");
         statuses.forEach((userId, status) -> {
             Http.Res res = org.admin().post("/group/" + id + "/member/", Map.of("user_id", userId));
             assertThat(res.status()).as(userId + " " + res).isEqualTo(400);
             assertThat(res.get("field-errors").get("user_id").stringValue()).as(userId)
                     .contains("\"" + userId + "\"", status, "active");
         });
+        for (String userId : List.of("rep-kept", "rep-asked-in")) {
+            Http.Res res = org.admin().post("/group/" + id + "/member/", Map.of("user_id", userId));
+            assertThat(res.status()).as(userId + " " + res).isEqualTo(201);
+            assertThat(res.json().propertyNames()).containsExactly("user_id");
+            assertThat(res.get("user_id").stringValue()).isEqualTo(userId);
+        }
+        assertThat(org.admin().post("/group/group_0000000000000000000000/member/", Map.of("user_id", "rep-gone"))
+                .status()).as("an unknown group, whoever is added").isEqualTo(404);
         assertThat(org.admin().get("/group/" + id + "/").get("members")).extracting(m -> m.get("user_id").stringValue())
-                .containsExactly("rep-kept");
+                .containsExactlyInAnyOrder("rep-kept", "rep-asked-in");
         assertThat(node.service().get(org.path() + "/groups").get("items").get(0)).isEqualTo(before);
         assertThat(org.admin().get("/event/?object_type=group").get("data")).hasSize(events);
+        assertThat(node.revision()).as("nothing written").isEqualTo(revision);
 
         assertThat(org.admin().delete("/group/" + id + "/member/rep-kept/").status()).isEqualTo(204);
-        assertThat(org.admin().get("/group/" + id + "/").get("members")).isEmpty();
+        assertThat(org.admin().get("/group/" + id + "/").get("members")).extracting(m -> m.get("user_id").stringValue())
+                .containsExactly("rep-asked-in");
     }
 
     /** A user id is taken verbatim: whitespace at an end is refused, never trimmed into another user's id. */
