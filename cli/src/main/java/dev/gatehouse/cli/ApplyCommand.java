@@ -20,13 +20,24 @@ import tools.jackson.databind.JsonNode;
  * It always shows the plan first; without {@code --yes} it changes nothing and exits 1 when changes are pending, 0
  * when none are. The file is read and checked whole, and every reference in it resolved, before anything changes;
  * a second apply of the same file finds nothing to do. Objects the file does not declare are removed only with
- * {@code prune: true} in the file or {@code --prune}.
+ * {@code prune: true} in the file or {@code --prune}. The plan compares the file with what the key reads: one acting
+ * as a member ({@link Connection.Target#actsAsMember}) may not read every role on a resource, and the plan says so.
  */
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Make an organization's roles and members match a YAML file: shows the plan, applies it with "
                 + "--yes.", "Exit codes: 0 nothing to change (or applied), 1 changes pending (without --yes), 2 an "
                 + "error (nothing changed unless it says what was applied)."})
 final class ApplyCommand implements Callable<Integer> {
+
+    /** What a plan read with a member's key may not show (docs/cli.md, "apply"). */
+    static final String PARTIAL_READ = "Read with a member key: the plan compares the file with what that key may "
+            + "read. A role on a resource hidden from it (on rooms, a room role with isHiddenInRoom) is planned as "
+            + "missing, and prune leaves it; apply with a service key to compare with everything.";
+
+    /** Why an assignment planned with a member's key may fail though the organization seems to lack it. */
+    static final String HIDDEN_ASSIGNMENT = "the plan holds only the roles on resources this member key may read: "
+            + "if the member holds this one hidden from the key, as a room role with isHiddenInRoom, it is planned as "
+            + "missing on every run; apply with a service key";
 
     @Spec
     CommandSpec spec;
@@ -53,12 +64,18 @@ final class ApplyCommand implements Callable<Integer> {
         ApplyFile declared = ApplyFile.parse(read(), source());
         long orgId = organization(declared);
         PrintWriter out = spec.commandLine().getOut();
-        try (GatehouseClient gatehouse = connection.open()) {
+        Connection.Target connected = connection.target();
+        try (GatehouseClient gatehouse = connection.open(connected)) {
             OrgClient target = gatehouse.org(orgId);
             Organization organization = target.get();
             Plan plan = Plan.compute(target, declared, prune || declared.prune());
             String name = orgId + " (\"" + organization.name() + "\", model " + organization.model() + ")";
             plan.print(out, name);
+            if (connected.actsAsMember()) {
+                // the plan compares the file with what this key reads, which may be less than there is
+                out.println(PARTIAL_READ);
+                out.flush();
+            }
             if (plan.changes().isEmpty()) {
                 return ExitCodes.OK;
             }
@@ -80,7 +97,9 @@ final class ApplyCommand implements Callable<Integer> {
                         + failed.action().sign
                         + " " + Display.escaped(failed.subject()) + " failed" + (left == 0 ? "" : ", and the " + left + " after it "
                         + "were not made") + ": " + (e instanceof GatehouseException g ? Problems.describe(g)
-                        : Display.escaped(e.getMessage())));
+                        : Display.escaped(e.getMessage()))
+                        + (connected.actsAsMember() && failed.assignment() && failed.action() == Plan.Action.CREATE
+                        ? " (" + HIDDEN_ASSIGNMENT + ")" : ""));
                 spec.commandLine().getErr().flush();
                 return ExitCodes.ERROR;
             }

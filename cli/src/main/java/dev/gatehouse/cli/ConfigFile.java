@@ -82,7 +82,7 @@ final class ConfigFile {
             Yaml.requireObject(profile, where, PROFILE);
             String profileUrl = Yaml.text(profile, "url", where);
             String profileKey = Yaml.text(profile, "key", where);
-            if (profileUrl != null && profileKey == null && !profileUrl.equals(url)) {
+            if (profileUrl != null && profileKey == null && !Connection.sameUrl(profileUrl, url)) {
                 key = null; // the top level's key is for the top level's server, never sent to the profile's
             }
             url = firstOf(profileUrl, url);

@@ -1,10 +1,12 @@
 package dev.gatehouse.cli;
 
 import dev.gatehouse.client.GatehouseClient;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,6 +28,10 @@ final class Connection {
 
     /** How long a command waits for each answer when {@code --timeout} does not say. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A member key's form (docs/security.md) and an access token's ({@link Target#actsAsMember}). */
+    private static final Pattern MEMBER_KEY = Pattern.compile("ghm_[0-9a-fA-F]{24}_[A-Za-z0-9_-]{43}");
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
@@ -53,6 +59,16 @@ final class Connection {
 
     /** The resolved URL and key. */
     record Target(String url, String key) {
+
+        /**
+         * Whether the key acts as a member, as its form tells: a member key ({@code ghm_}, 24 hexadecimal digits,
+         * {@code _}, 43 characters: docs/security.md) or an access token (three base64url parts joined by dots, the
+         * first a JSON object: {@code eyJ…}). A service key may take any other form, and a key of neither form is
+         * taken for one: what it may not do, the server says.
+         */
+        boolean actsAsMember() {
+            return MEMBER_KEY.matcher(key).matches() || ACCESS_TOKEN.matcher(key).matches();
+        }
     }
 
     /**
@@ -95,8 +111,7 @@ final class Connection {
         }
         String resolved = firstOf(resolvedUrl, DEFAULT_URL);
         try {
-            // the client's own check, so that a URL passes here exactly when the client takes it
-            GatehouseClient.builder().url(resolved);
+            read(resolved);
         } catch (IllegalArgumentException refused) {
             // the client quotes the URL it refuses; a query or user info may hold a secret (?key=…): never shown. It
             // names its own builder's method where the key goes: here that is an option
@@ -106,6 +121,35 @@ final class Connection {
                     + (urlFrom != null ? urlFrom : "url: in " + file.source()) + ")", refused);
         }
         return new Target(resolved, resolvedKey);
+    }
+
+    /**
+     * {@code url} as the command line reads it: checked by the client's own rule, so that a URL passes here exactly
+     * when the client takes it (an {@link IllegalArgumentException} quoting it when it does not), and normalized —
+     * the scheme and the host in lower case (both case-insensitive: RFC 3986), the slashes that end it dropped, as
+     * the client drops them — so that two URLs read alike exactly when they name the same base.
+     */
+    static String read(String url) {
+        GatehouseClient.builder().url(url);
+        // taken by the client: absolute, http(s), without user info, query or fragment
+        URI parsed = URI.create(url);
+        return parsed.getScheme().toLowerCase(Locale.ROOT) + "://" + parsed.getRawAuthority().toLowerCase(Locale.ROOT)
+                + parsed.getRawPath().replaceAll("/+$", "");
+    }
+
+    /**
+     * Whether {@code a} and {@code b} (either may be null) name the same base URL as {@link #read} reads them; a URL
+     * the client refuses is the same only as the very same text (it is refused once used).
+     */
+    static boolean sameUrl(String a, String b) {
+        if (a == null || b == null || a.equals(b)) {
+            return a != null && a.equals(b);
+        }
+        try {
+            return read(a).equals(read(b));
+        } catch (IllegalArgumentException refused) {
+            return false;
+        }
     }
 
     /**
@@ -134,7 +178,11 @@ final class Connection {
 
     /** A client of the resolved deployment; close it when done. */
     GatehouseClient open() {
-        Target target = target();
+        return open(target());
+    }
+
+    /** A client of {@code target} (this connection's {@link #target}); close it when done. */
+    GatehouseClient open(Target target) {
         return GatehouseClient.builder().url(target.url()).key(target.key()).requestTimeout(timeout).build();
     }
 

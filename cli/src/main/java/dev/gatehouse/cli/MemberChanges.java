@@ -25,6 +25,9 @@ import java.util.Objects;
  */
 final class MemberChanges {
 
+    /** How the subject of a change of a role on a resource begins ({@code assignment of "u-bob" on room:12}). */
+    static final String ASSIGNMENT_SUBJECT = "assignment of ";
+
     private MemberChanges() {
     }
 
@@ -94,7 +97,7 @@ final class MemberChanges {
         current.forEach(a -> held.put(a.resource(), a));
         MemberRef member = MemberRef.user(decl.userId());
         for (AssignmentDecl a : decl.assignments()) {
-            String subject = "assignment of \"" + decl.userId() + "\" on " + text(a.resource());
+            String subject = ASSIGNMENT_SUBJECT + "\"" + decl.userId() + "\" on " + text(a.resource());
             Assignment now = held.get(a.resource());
             if (now == null) {
                 List<String> details = new ArrayList<>();
@@ -123,7 +126,7 @@ final class MemberChanges {
             }
         }
         for (Assignment undeclared : held.values()) {
-            String subject = "assignment of \"" + decl.userId() + "\" on " + text(undeclared.resource());
+            String subject = ASSIGNMENT_SUBJECT + "\"" + decl.userId() + "\" on " + text(undeclared.resource());
             if (prune) {
                 removals.add(new Change(Action.REMOVE, subject, List.of(),
                         (org, ids) -> org.assignments().remove(undeclared.resource(), member)));

@@ -47,6 +47,11 @@ final class Plan {
 
     /** One change: a subject ({@code role "Agent"}), what changes, and how it is made. */
     record Change(Action action, String subject, List<String> details, Step step) {
+
+        /** Whether it changes a member's role on a resource ({@link MemberChanges#assignmentDiff}). */
+        boolean assignment() {
+            return subject.startsWith(MemberChanges.ASSIGNMENT_SUBJECT);
+        }
     }
 
     /** Makes one change; {@code roleIds} resolves the file's role references, the roles it created included. */

@@ -1120,6 +1120,45 @@ class ApplyCommandIT {
         assertThat(system.err()).contains("is a system role of the model");
     }
 
+    /**
+     * A member key reads only what its member may: the admin's role in its room (Default Admin, isHiddenInRoom) is
+     * hidden from a member who sees the room without managing its access, so a file declaring it plans it as missing
+     * on every run. The plan says it was read with a member key, and the refused write says why it was planned; a
+     * service key finds nothing to do.
+     */
+    @Test
+    void aPlanReadWithAMemberKey_saysSo_andAHiddenRoleFailingToBeGiven_saysWhyItWasPlanned() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        String room = fx.room(org);
+        long viewer = fx.member(org, "room-viewer", fx.role(org, "All rooms", List.of("autoAccessToRooms",
+                "canViewRoomDetails")));
+        String memberKey = node.service().post(org.path() + "/members/" + viewer + "/keys", Map.of("name", "apply"))
+                .json().get("key").stringValue();
+        Path declared = file("members:\n" + admin(org) + "    assignments:\n      - resource: room:" + room + "\n"
+                + "        role: Default Admin\n");
+        Map<String, String> asMember = Cli.env(node);
+        asMember.put("GATEHOUSE_KEY", memberKey);
+        String[] args = {"apply", "--org", String.valueOf(org.id()), "-f", declared.toString()};
+
+        Cli.Run plan = Cli.run(asMember, System.in, args);
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(1);
+        assertThat(plan.out()).contains("+ assignment of \"" + org.json().get("admin_member").get("user_id")
+                .stringValue() + "\" on room:" + room).contains(ApplyCommand.PARTIAL_READ);
+        Cli.Run applied = Cli.run(asMember, System.in, concat(args, "--yes"));
+        assertThat(applied.exit()).as(applied.toString()).isEqualTo(2);
+        assertThat(applied.err()).contains("failed").contains(ApplyCommand.HIDDEN_ASSIGNMENT);
+
+        Cli.Run service = apply(org, declared);
+        assertThat(service.exit()).as(service.toString()).isZero();
+        assertThat(service.out()).contains("No changes").doesNotContain("member key");
+    }
+
+    private static String[] concat(String[] args, String... more) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
     @Test
     void aNamedPipe_isRead_andStandardInputIsCalledSoInErrors() throws Exception {
         // apply -f <(…) was refused as "not a regular file"; apply -f - named the source "-"

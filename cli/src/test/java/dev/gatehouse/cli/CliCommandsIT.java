@@ -988,6 +988,38 @@ class CliCommandsIT {
         assertThat(fromEnvironment.exit()).as("a key the environment gives: %s", fromEnvironment).isZero();
     }
 
+    /**
+     * A profile naming the top level's URL, written otherwise — its scheme or host in another case, a slash at its
+     * end — names the same server, and so takes the top level's key: URLs are compared as the command reads them.
+     */
+    @Test
+    void aProfileNamingTheTopLevelsUrl_writtenOtherwise_takesTheTopLevelKey() throws IOException {
+        Fixtures.Org org = fx.org("rooms");
+        String base = node.baseUrl();
+        Path config = Files.createTempFile(temp, "gatehouse-config", ".yaml");
+        Files.writeString(config, "url: " + base + "\nkey: " + TestNode.SERVICE_KEY + "\nprofiles:\n"
+                + "  upper:\n    url: " + base.replaceFirst("^http", "HTTP") + "\n"
+                + "  slash:\n    url: " + base + "//\n"
+                + "  other:\n    url: " + base + "/elsewhere\n");
+        Map<String, String> env = Cli.env(node);
+        env.remove("GATEHOUSE_URL");
+        env.remove("GATEHOUSE_KEY");
+        env.put("GATEHOUSE_CONFIG", config.toString());
+        for (String profile : List.of("upper", "slash")) {
+            Cli.Run same = Cli.run(env, System.in, "orgs", "get", id(org), "--profile", profile, "-o", "json");
+            assertThat(same.exit()).as("%s: %s", profile, same).isZero();
+        }
+        Cli.Run other = Cli.run(env, System.in, "orgs", "get", id(org), "--profile", "other");
+        assertThat(other.exit()).as(other.toString()).isEqualTo(2);
+        assertThat(other.err()).as(other.toString()).contains("no API key").doesNotContain(TestNode.SERVICE_KEY);
+        // a host in another case is the same host: the key is sent there (and nothing answers)
+        Files.writeString(config, "url: http://Gatehouse.invalid:1\nkey: top-level-key\nprofiles:\n"
+                + "  host:\n    url: http://gatehouse.INVALID:1/\n");
+        Cli.Run host = Cli.run(env, System.in, "orgs", "get", id(org), "--profile", "host");
+        assertThat(host.exit()).as(host.toString()).isEqualTo(2);
+        assertThat(host.err()).as(host.toString()).doesNotContain("no API key").contains("gatehouse.INVALID");
+    }
+
     @Test
     void whatTheServerHolds_isEscaped_inExplanationsConfirmationsAndErrors() {
         // a role's name ending a line and starting "allowed" printed an extra line in check --explain's table

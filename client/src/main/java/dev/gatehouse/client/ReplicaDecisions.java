@@ -22,9 +22,11 @@ import tools.jackson.databind.node.ObjectNode;
  * an unknown resource type naming the field that carried it on that route ({@code resource.type} in a check's body, a
  * resource lookup's {@code type}, the permissions' {@code resource_type} parameter). What the server refuses before
  * it asks its engine — text with a control character, a member id below 1, a user id or resource id too long — is
- * refused here with the server's answer too ({@link RequestRules}), at the same point: after the organization is
- * found for a body's question, before it for a {@code GET}'s parameters. Every answer carries the revision it was
- * made at. Thread-safe, as the engine.
+ * refused here with the server's answer too ({@link RequestRules}), at the same point: before the organization is
+ * looked up, which the server does only once it has read the request, when it resolves the member asked about
+ * ({@link #member}, the one place this class looks it up: a batch's checks then fail each alone; a member lookup,
+ * naming none, is refused by the engine). Every answer carries the revision it was made at. Thread-safe, as the
+ * engine.
  */
 final class ReplicaDecisions implements Decisions {
 
@@ -45,7 +47,6 @@ final class ReplicaDecisions implements Decisions {
     @Override
     public CheckResult check(Check check) {
         Arguments.required(check, "check");
-        requireOrganization();
         RequestRules.check(check);
         return answer(check);
     }
@@ -84,7 +85,6 @@ final class ReplicaDecisions implements Decisions {
     @Override
     public BatchResult checkAll(List<Check> checks) {
         Arguments.elements(checks, "checks");
-        requireOrganization();
         RequestRules.batch(checks);
         // every check from one revision, which the batch names
         AtRevision<List<BatchItem>> at = engine.atOneRevision(e -> {
@@ -105,7 +105,6 @@ final class ReplicaDecisions implements Decisions {
     @Override
     public ResourceLookup lookupResources(MemberRef member, String permission, String type) {
         try {
-            requireOrganization();
             RequestRules.lookupResources(member, permission, type);
             long memberId = member(member);
             return engine.atOneRevision(e -> {
@@ -137,7 +136,6 @@ final class ReplicaDecisions implements Decisions {
 
     private Stream<Members.Member> members(String permission, String type, String id) {
         try {
-            requireOrganization();
             RequestRules.lookupMembers(permission, type == null ? null : ResourceRef.of(type, id));
             // the ids from one revision; the members' records are the replica's, read apart from the engine
             List<Long> ids = engine.atOneRevision(e -> {
@@ -165,7 +163,6 @@ final class ReplicaDecisions implements Decisions {
     public EffectivePermissions permissions(MemberRef member, ResourceRef resource) {
         RequestRules.parameters(member, resource);
         try {
-            requireOrganization();
             RequestRules.memberAndResource(member, resource);
             long memberId = member(member);
             AtRevision<List<String>> granted = engine.atOneRevision(e -> e.permissions(orgId, memberId,
@@ -182,7 +179,6 @@ final class ReplicaDecisions implements Decisions {
         Arguments.entries(recordFields, "recordFields").forEach((field, users) ->
                 Arguments.elements(users, "recordFields[" + field + "]"));
         try {
-            requireOrganization();
             RequestRules.visible(member, recordFields);
             long memberId = member(member);
             AtRevision<dev.gatehouse.engine.VisibilityFilter> filter = engine.atOneRevision(e ->
@@ -198,7 +194,6 @@ final class ReplicaDecisions implements Decisions {
     public VisibilityFilter visibilityFilter(MemberRef member) {
         RequestRules.parameters(member, null);
         try {
-            requireOrganization();
             RequestRules.memberAndResource(member, null);
             long memberId = member(member);
             AtRevision<dev.gatehouse.engine.VisibilityFilter> filter = engine.atOneRevision(e ->

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  *     checks: 400 {@code invalid_input} naming every field that breaks one, as the server's body reader does.</li>
  * </ul>
  *
- * The order is the server's as well: a body's text, then its fields' limits (after the organization is found); a
- * {@code GET}'s parameters' text first of all, then its resource id and member. A question that passes allocates
+ * The order is the server's as well: a body's text, then its fields' limits; a {@code GET}'s parameters' text, then
+ * its resource id and member; all before the organization is looked up. A question that passes allocates
  * nothing here. Stateless and thread-safe.
  */
 final class RequestRules {
@@ -148,7 +148,7 @@ final class RequestRules {
         }
     }
 
-    /** A {@code GET …/members/{member}/…}'s resource id, then its member, once the organization is found. */
+    /** A {@code GET …/members/{member}/…}'s resource id, then its member, once its parameters' text passed. */
     static void memberAndResource(MemberRef member, ResourceRef resource) {
         String problem = resource == null ? null : resourceIdProblem(resource.id());
         if (problem != null) {

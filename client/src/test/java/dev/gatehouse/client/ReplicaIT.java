@@ -409,54 +409,86 @@ class ReplicaIT {
     void inputTheServerRefuses_isRefusedByTheReplica_withTheServersAnswer() throws Exception {
         try (GatehouseReplica replica = replicaOf(node.baseUrl(), TestNode.SERVICE_KEY).build()) {
             assertThat(replica.awaitRevision(gatehouse.revision(), WAIT)).isTrue();
-            MemberRef alice = MemberRef.user("alice");
-            String long300 = "x".repeat(300);
-            String emoji150 = "\uD83D\uDE00".repeat(150);
-            Check read = Check.of(alice, "doc.read");
-            Map<String, java.util.function.Function<Decisions, Object>> cases = new java.util.LinkedHashMap<>();
-            cases.put("user id of 300", d -> d.check(Check.of(MemberRef.user("u".repeat(300)), "doc.read")).allowed());
-            cases.put("user id with U+0001", d -> d.check(Check.of(MemberRef.user("a\u0001"), "doc.read")).allowed());
-            cases.put("user id with a tab", d -> d.check(Check.of(MemberRef.user("a\tb"), "doc.read")).allowed());
-            cases.put("room id of 300", d -> d.check(read.on("room", long300)).allowed());
-            cases.put("doc id of 5,000", d -> d.check(read.on("doc", "x".repeat(5_000))).allowed());
-            cases.put("doc id of 150 emoji", d -> d.check(read.on("doc", emoji150)).allowed());
-            cases.put("doc id with U+0001", d -> d.check(read.on("doc", "a\u0001")).allowed());
-            cases.put("type of 100", d -> d.check(read.on("t".repeat(100), "d1")).allowed());
-            cases.put("permission of 500", d -> d.check(Check.of(alice, "p".repeat(500))).allowed());
-            cases.put("explained, several at once", d -> d.explain(Check.of(MemberRef.user(long300), "p".repeat(500))
-                    .on("doc", long300)).allowed());
-            cases.put("batch, one bad", d -> d.checkAll(List.of(read, read.on("doc", long300), Check.of(
-                    MemberRef.user("a\u0001"), "doc.read"))).items().size());
-            cases.put("batch, two too long", d -> d.checkAll(List.of(read.on("doc", long300), read,
-                    Check.of(MemberRef.user(long300), "doc.read"))).items().size());
-            cases.put("batch of 1,001", d -> d.checkAll(java.util.Collections.nCopies(1_001, read)).items().size());
-            cases.put("lookup resources, user id of 300", d -> d.lookupResources(MemberRef.user(long300), "doc.read",
-                    "doc").resourceIds());
-            cases.put("lookup resources, type with U+0001", d -> d.lookupResources(alice, "doc.read", "d\u0001")
-                    .resourceIds());
-            cases.put("lookup members, doc id of 300", d -> d.lookupMembers("doc.read", ResourceRef.of("doc",
-                    long300)).map(Members.Member::userId).toList());
-            cases.put("visible, user id of 300", d -> d.visible(MemberRef.user(long300), Map.of("owner_id",
-                    List.of("alice"))).visible());
-            cases.put("visible, a value of 300", d -> d.visible(alice, Map.of("owner_id", List.of(long300)))
-                    .visible());
-            cases.put("visible, a field name with U+0001", d -> d.visible(alice, Map.of("own\u0001er",
-                    List.of("alice"))).visible());
-            cases.put("visible, 1,001 values", d -> d.visible(alice, Map.of("owner_id",
-                    java.util.Collections.nCopies(1_001, "alice"))).visible());
-            cases.put("permissions, user id with U+0001", d -> d.permissions(MemberRef.user("a\u0001")).permissions());
-            cases.put("permissions, user id with a tab", d -> d.permissions(MemberRef.user("a\tb")).permissions());
-            cases.put("permissions, user id of 300", d -> d.permissions(MemberRef.user(long300)).permissions());
-            cases.put("permissions, doc id of 300", d -> d.permissions(alice, ResourceRef.of("doc", long300))
-                    .permissions());
-            cases.put("permissions, doc id with U+0001", d -> d.permissions(alice, ResourceRef.of("doc", "a\u0001"))
-                    .permissions());
-            cases.put("visibility filter, user id of 300", d -> d.visibilityFilter(MemberRef.user(long300)).seesAll());
-            for (var each : cases.entrySet()) {
+            for (var each : refusedInput().entrySet()) {
                 assertThat(outcome(replica.decisions(org.id()), each.getValue())).as(each.getKey())
                         .isEqualTo(outcome(org.decisions(), each.getValue()));
             }
         }
+    }
+
+    /**
+     * In an organization that was deleted, input the server refuses is refused as anywhere else, before the
+     * organization's 404: the server reads the request before its engine finds no organization, and so does the
+     * replica. A question it reads is the organization's 404 on both, in a batch each check's alone.
+     */
+    @Test
+    void inputTheServerRefuses_isRefusedBeforeTheOrganizationIsLookedUp_evenOnceItIsDeleted() throws Exception {
+        OrgClient deleted = gatehouse.org(DocsOrg.create(gatehouse).organization().id());
+        gatehouse.organizations().delete(deleted.id());
+        try (GatehouseReplica replica = replicaOf(node.baseUrl(), TestNode.SERVICE_KEY).build()) {
+            assertThat(replica.awaitRevision(gatehouse.revision(), WAIT)).isTrue();
+            Map<String, java.util.function.Function<Decisions, Object>> cases = refusedInput();
+            Check read = Check.of(MemberRef.user("admin"), "doc.read");
+            cases.put("check", d -> d.check(read).allowed());
+            cases.put("explain, a doc id with U+0001", d -> d.explain(read.on("doc", "a\u0001")).allowed());
+            cases.put("permissions, a doc id of 201", d -> d.permissions(MemberRef.user("admin"), ResourceRef.of("doc",
+                    "d".repeat(201))).permissions());
+            cases.put("batch", d -> items(d.checkAll(List.of(read, read.on("doc", "d1")))));
+            cases.put("empty batch", d -> items(d.checkAll(List.of())));
+            cases.put("lookup members", d -> d.lookupMembers("doc.read").map(Members.Member::userId).toList());
+            cases.put("visibility filter", d -> d.visibilityFilter(MemberRef.user("admin")).seesAll());
+            assertSoftly(softly -> cases.forEach((name, ask) ->
+                    softly.assertThat(outcome(replica.decisions(deleted.id()), ask)).as(name)
+                            .isEqualTo(outcome(deleted.decisions(), ask))));
+        }
+    }
+
+    /** Questions the server refuses before it decides, in an organization where {@code alice} reads documents. */
+    private static Map<String, java.util.function.Function<Decisions, Object>> refusedInput() {
+        MemberRef alice = MemberRef.user("alice");
+        String long300 = "x".repeat(300);
+        String emoji150 = "\uD83D\uDE00".repeat(150);
+        Check read = Check.of(alice, "doc.read");
+        Map<String, java.util.function.Function<Decisions, Object>> cases = new java.util.LinkedHashMap<>();
+        cases.put("user id of 300", d -> d.check(Check.of(MemberRef.user("u".repeat(300)), "doc.read")).allowed());
+        cases.put("user id with U+0001", d -> d.check(Check.of(MemberRef.user("a\u0001"), "doc.read")).allowed());
+        cases.put("user id with a tab", d -> d.check(Check.of(MemberRef.user("a\tb"), "doc.read")).allowed());
+        cases.put("room id of 300", d -> d.check(read.on("room", long300)).allowed());
+        cases.put("doc id of 5,000", d -> d.check(read.on("doc", "x".repeat(5_000))).allowed());
+        cases.put("doc id of 150 emoji", d -> d.check(read.on("doc", emoji150)).allowed());
+        cases.put("doc id with U+0001", d -> d.check(read.on("doc", "a\u0001")).allowed());
+        cases.put("type of 100", d -> d.check(read.on("t".repeat(100), "d1")).allowed());
+        cases.put("permission of 500", d -> d.check(Check.of(alice, "p".repeat(500))).allowed());
+        cases.put("explained, several at once", d -> d.explain(Check.of(MemberRef.user(long300), "p".repeat(500))
+                .on("doc", long300)).allowed());
+        cases.put("batch, one bad", d -> d.checkAll(List.of(read, read.on("doc", long300), Check.of(
+                MemberRef.user("a\u0001"), "doc.read"))).items().size());
+        cases.put("batch, two too long", d -> d.checkAll(List.of(read.on("doc", long300), read,
+                Check.of(MemberRef.user(long300), "doc.read"))).items().size());
+        cases.put("batch of 1,001", d -> d.checkAll(java.util.Collections.nCopies(1_001, read)).items().size());
+        cases.put("lookup resources, user id of 300", d -> d.lookupResources(MemberRef.user(long300), "doc.read",
+                "doc").resourceIds());
+        cases.put("lookup resources, type with U+0001", d -> d.lookupResources(alice, "doc.read", "d\u0001")
+                .resourceIds());
+        cases.put("lookup members, doc id of 300", d -> d.lookupMembers("doc.read", ResourceRef.of("doc",
+                long300)).map(Members.Member::userId).toList());
+        cases.put("visible, user id of 300", d -> d.visible(MemberRef.user(long300), Map.of("owner_id",
+                List.of("alice"))).visible());
+        cases.put("visible, a value of 300", d -> d.visible(alice, Map.of("owner_id", List.of(long300)))
+                .visible());
+        cases.put("visible, a field name with U+0001", d -> d.visible(alice, Map.of("own\u0001er",
+                List.of("alice"))).visible());
+        cases.put("visible, 1,001 values", d -> d.visible(alice, Map.of("owner_id",
+                java.util.Collections.nCopies(1_001, "alice"))).visible());
+        cases.put("permissions, user id with U+0001", d -> d.permissions(MemberRef.user("a\u0001")).permissions());
+        cases.put("permissions, user id with a tab", d -> d.permissions(MemberRef.user("a\tb")).permissions());
+        cases.put("permissions, user id of 300", d -> d.permissions(MemberRef.user(long300)).permissions());
+        cases.put("permissions, doc id of 300", d -> d.permissions(alice, ResourceRef.of("doc", long300))
+                .permissions());
+        cases.put("permissions, doc id with U+0001", d -> d.permissions(alice, ResourceRef.of("doc", "a\u0001"))
+                .permissions());
+        cases.put("visibility filter, user id of 300", d -> d.visibilityFilter(MemberRef.user(long300)).seesAll());
+        return cases;
     }
 
     /**
