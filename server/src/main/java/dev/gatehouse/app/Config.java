@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * The configuration of one node: where it listens, its data directory, service key (and the previous one, accepted
- * beside it while a deployment rotates its key) and log level, and the
- * settings each feature owns and validates itself ({@link HttpSettings}, {@link TlsSettings},
+ * beside it while a deployment rotates its key) and log level, whether this start gives the deployment a new id, and
+ * the settings each feature owns and validates itself ({@link HttpSettings}, {@link TlsSettings},
  * {@link DatabaseSettings}, {@link ChangeLogSettings}, {@link WebhookSettings}, {@link Limits}, the Close
  * dialect's {@link RateLimit}, {@link OidcSettings}, {@link PreviewSettings}). Built from command-line options whose
  * defaults come from environment variables ({@link Main}); this record checks only what concerns more than one
@@ -30,12 +30,14 @@ import java.util.regex.Pattern;
  *
  * @param host  the address to listen on
  * @param port  the HTTP port (0 for a random one)
+ * @param newDeploymentId whether this start gives the deployment a new id ({@code --new-deployment-id}, after
+ *                        restoring a backup: {@code ReplicationService.renewDeployment})
  */
 public record Config(String host, int port, Path dataDir, String serviceKey, String previousServiceKey,
                      String logLevel, HttpSettings http,
                      TlsSettings tls, DatabaseSettings database, ChangeLogSettings changeLog,
                      WebhookSettings webhooks, Limits limits, RateLimit closeRateLimit, OidcSettings oidc,
-                     PreviewSettings previews) {
+                     PreviewSettings previews, boolean newDeploymentId) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
@@ -107,7 +109,8 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
 
     /** A node on {@code host:port} over the embedded database in {@code dataDir}, every feature at its defaults. */
     public static Config defaults(String host, int port, Path dataDir) {
-        return new Config(host, port, dataDir, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new Config(host, port, dataDir, null, null, null, null, null, null, null, null, null, null, null, null,
+                false);
     }
 
     /**
@@ -169,63 +172,69 @@ public record Config(String host, int port, Path dataDir, String serviceKey, Str
 
     public Config withServiceKey(String key) {
         return new Config(host, port, dataDir, key, previousServiceKey, logLevel, http, tls, database, changeLog,
-                webhooks, limits, closeRateLimit, oidc, previews);
+                webhooks, limits, closeRateLimit, oidc, previews, newDeploymentId);
     }
 
     /** With {@code key} accepted beside the service key, while the deployment rotates from it (docs/deployment.md). */
     public Config withPreviousServiceKey(String key) {
         return new Config(host, port, dataDir, serviceKey, key, logLevel, http, tls, database, changeLog, webhooks,
-                limits, closeRateLimit, oidc, previews);
+                limits, closeRateLimit, oidc, previews, newDeploymentId);
     }
 
     public Config withLogLevel(String level) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, level, http, tls, database, changeLog,
-                webhooks, limits, closeRateLimit, oidc, previews);
+                webhooks, limits, closeRateLimit, oidc, previews, newDeploymentId);
     }
 
     public Config withHttp(HttpSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, settings, tls, database,
-                changeLog, webhooks, limits, closeRateLimit, oidc, previews);
+                changeLog, webhooks, limits, closeRateLimit, oidc, previews, newDeploymentId);
     }
 
     public Config withTls(TlsSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, settings, database,
-                changeLog, webhooks, limits, closeRateLimit, oidc, previews);
+                changeLog, webhooks, limits, closeRateLimit, oidc, previews, newDeploymentId);
     }
 
     public Config withDatabase(DatabaseSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, settings, changeLog,
-                webhooks, limits, closeRateLimit, oidc, previews);
+                webhooks, limits, closeRateLimit, oidc, previews, newDeploymentId);
     }
 
     public Config withChangeLog(ChangeLogSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, settings,
-                webhooks, limits, closeRateLimit, oidc, previews);
+                webhooks, limits, closeRateLimit, oidc, previews, newDeploymentId);
     }
 
     public Config withWebhooks(WebhookSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
-                settings, limits, closeRateLimit, oidc, previews);
+                settings, limits, closeRateLimit, oidc, previews, newDeploymentId);
     }
 
     public Config withLimits(Limits other) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
-                webhooks, other, closeRateLimit, oidc, previews);
+                webhooks, other, closeRateLimit, oidc, previews, newDeploymentId);
     }
 
     public Config withOidc(OidcSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
-                webhooks, limits, closeRateLimit, settings, previews);
+                webhooks, limits, closeRateLimit, settings, previews, newDeploymentId);
     }
 
     public Config withCloseRateLimit(RateLimit limit) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
-                webhooks, limits, limit, oidc, previews);
+                webhooks, limits, limit, oidc, previews, newDeploymentId);
     }
 
     public Config withPreviews(PreviewSettings settings) {
         return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
-                webhooks, limits, closeRateLimit, oidc, settings);
+                webhooks, limits, closeRateLimit, oidc, settings, newDeploymentId);
+    }
+
+    /** With this start giving the deployment a new id, or not ({@code --new-deployment-id}). */
+    public Config withNewDeploymentId(boolean renew) {
+        return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http, tls, database, changeLog,
+                webhooks, limits, closeRateLimit, oidc, previews, renew);
     }
 
     /** A duration written as a number and a unit: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 24h}, {@code 3d}. */

@@ -189,6 +189,10 @@ public final class Gatehouse implements AutoCloseable {
             LOG.info("the configured service key retired the stored service key(s) {}", retired);
         }
 
+        if (config.newDeploymentId()) {
+            renewDeployment(storage);
+        }
+
         Auth auth = new Auth(core.keys(), oidc);
         ChangeFeed feed = core.feed();
         ReplicationService replication = new ReplicationService(storage.database().jdbi(), feed, replicationHub,
@@ -231,6 +235,22 @@ public final class Gatehouse implements AutoCloseable {
         retention = stopFirst(new Retention(storage.database().jdbi(), nodes, config.changeLog().retentionDays(),
                 settings.retentionHold(), List.of(new WebhookRetention(nodes.nodeId(), clock)), clock).start());
         expiry = stopFirst(new AssignmentExpiry(core.store(), core.orgModels(), assignmentRules, clock).start());
+    }
+
+    /**
+     * {@code --new-deployment-id}: the deployment's new id, once this node is in the registry (so that a node starting
+     * meanwhile is seen, or reads the new id: {@link ReplicationService#renewDeployment}) and before anything reads
+     * it; refused while other nodes run on the database.
+     */
+    private void renewDeployment(Storage storage) {
+        try {
+            ReplicationService.Renewal renewal = ReplicationService.renewDeployment(storage.database().jdbi(),
+                    nodes.nodeId());
+            LOG.info("the deployment's id is now {} (it was {}): followers of the history before load a fresh "
+                    + "snapshot when they reconnect", renewal.current(), renewal.previous());
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
     }
 
     /**

@@ -74,6 +74,11 @@ public final class Main implements Runnable {
         @Option(names = "--close-rate-limit", defaultValue = "${env:GATEHOUSE_CLOSE_RATE_LIMIT:-100/1}", description = "Close API requests per member (all its keys together) and endpoint group: <requests> per second or <requests>/<seconds> (GATEHOUSE_CLOSE_RATE_LIMIT, default 100/1)")
         String closeRateLimit;
 
+        // an action of one start, not a setting: no environment variable, which would stay set and give the
+        // deployment another id at every start
+        @Option(names = "--new-deployment-id", description = "after restoring a backup: give the deployment a new id at this start, before the node serves, so that followers of the original's history load a fresh snapshot; refused while other nodes run on the database (docs/deployment.md, \"Backing up\"; no environment variable)")
+        boolean newDeploymentId;
+
         @CommandLine.Mixin
         HttpOptions http;
 
@@ -181,7 +186,8 @@ public final class Main implements Runnable {
             return new Config(host, port, dataDir, serviceKey, previousServiceKey, logLevel, http.settings(),
                     tls.settings(),
                     database.settings(), changeLog.settings(), webhooks.settings(), limits.limits(),
-                    RateLimit.parse("--close-rate-limit", closeRateLimit), oidc.settings(), previews.settings());
+                    RateLimit.parse("--close-rate-limit", closeRateLimit), oidc.settings(), previews.settings(),
+                    newDeploymentId);
         }
 
         /**

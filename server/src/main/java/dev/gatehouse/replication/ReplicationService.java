@@ -5,6 +5,7 @@ import dev.gatehouse.bulk.Spool;
 import dev.gatehouse.bulk.SpoolReads;
 import dev.gatehouse.changelog.Action;
 import dev.gatehouse.changelog.ChangeFeed;
+import dev.gatehouse.changelog.NodeRegistry;
 import dev.gatehouse.changelog.ObjectType;
 import dev.gatehouse.engine.Catalog;
 import dev.gatehouse.engine.wire.EngineWire;
@@ -35,7 +36,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Revisions number one history: the change log of one database. Its identity ({@link #deployment()}, a random id
  * the database was created with) goes with the snapshot and the change stream, so that a follower whose URL now names
  * another history — a deployment re-created by export and import, a new cluster — loads a snapshot of it rather than
- * applying its revisions on top of another's. Thread-safe.
+ * applying its revisions on top of another's. A database restored from a backup keeps the id of the one it was
+ * taken from, until a node starts on it with {@code --new-deployment-id} ({@link #renewDeployment}). Thread-safe.
  */
 public final class ReplicationService {
 
@@ -60,14 +62,53 @@ public final class ReplicationService {
         this.hub = hub;
         this.catalogs = catalogs;
         this.stillReads = stillReads;
-        this.deployment = jdbi.withHandle(h -> h.createQuery("SELECT CAST(id AS text) FROM deployment")
+        // FOR SHARE: waits for a renewal under way (renewDeployment), whose node did not yet see this one
+        this.deployment = jdbi.withHandle(h -> h.createQuery("SELECT CAST(id AS text) FROM deployment FOR SHARE")
                 .mapTo(String.class).one());
+    }
+
+    /** The deployment's id before and after {@link #renewDeployment}. */
+    public record Renewal(String previous, String current) {
+    }
+
+    /**
+     * Gives the deployment a new random id ({@code --new-deployment-id}, after restoring a backup: docs/deployment.md,
+     * "Backing up"), on the start of the node registered as {@code nodeId}, before it serves: every follower of the
+     * original's history then finds another {@code Gatehouse-Deployment} and loads a fresh snapshot. Refused with an
+     * {@link IllegalStateException} naming them while other nodes run on the database (seen within
+     * {@link NodeRegistry#LIVE_SECONDS}): each keeps the id it read at its start and would go on serving the old one.
+     *
+     * <p>One transaction that locks the id's row before it reads the registry: a node registered before the read is
+     * seen and refuses the renewal; one registered after it reads the id (this class's constructor) only once the
+     * renewal has committed. So of two nodes started with the option at once, the second is refused.
+     */
+    public static Renewal renewDeployment(Jdbi jdbi, String nodeId) {
+        return jdbi.inTransaction(h -> {
+            String previous = h.createQuery("SELECT CAST(id AS text) FROM deployment FOR UPDATE").mapTo(String.class)
+                    .one();
+            List<String> others = NodeRegistry.list(h).stream()
+                    .filter(node -> !node.nodeId().equals(nodeId)
+                            && node.secondsSinceSeen() < NodeRegistry.LIVE_SECONDS)
+                    .map(node -> node.nodeId() + " (seen " + Math.round(node.secondsSinceSeen()) + " s ago)")
+                    .toList();
+            if (!others.isEmpty()) {
+                throw new IllegalStateException("--new-deployment-id is refused while other nodes run on this "
+                        + "database, which would go on serving the id they read at their start: " + String.join(", ",
+                        others) + "; stop them, start one node with the option and the others after it without "
+                        + "(a node that stopped without unregistering counts until it has not been seen for "
+                        + NodeRegistry.LIVE_SECONDS + " s)");
+            }
+            String current = h.createQuery("UPDATE deployment SET id = gen_random_uuid() RETURNING CAST(id AS text)")
+                    .mapTo(String.class).one();
+            return new Renewal(previous, current);
+        });
     }
 
     /**
      * The identity of this deployment's change log ({@code Gatehouse-Deployment}): a random UUID created once with the
      * database, the same on every node of the deployment and across restarts, another for another database. A
-     * database restored from a backup keeps the id of the one it was taken from.
+     * database restored from a backup keeps the id of the one it was taken from, unless a start renews it
+     * ({@link #renewDeployment}).
      */
     public String deployment() {
         return deployment;

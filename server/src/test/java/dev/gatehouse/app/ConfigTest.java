@@ -168,6 +168,21 @@ class ConfigTest {
         assertThat(serve.config().previousServiceKey()).isEqualTo("old-key-0123456789");
     }
 
+    /** An action of one start, not a setting: off unless given, and from no environment variable, which would stay set. */
+    @Test
+    void newDeploymentId_option_isOffUnlessGiven_andReadsNoEnvironmentVariable() {
+        Main.Serve serve = new Main.Serve();
+        CommandLine command = new CommandLine(serve);
+        assertThat(command.getCommandSpec().findOption("--new-deployment-id").defaultValue()).isNull();
+        command.parseArgs();
+        assertThat(serve.config().newDeploymentId()).isFalse();
+        command.parseArgs("--new-deployment-id");
+        assertThat(serve.config().newDeploymentId()).isTrue();
+        assertThat(Config.defaults("127.0.0.1", 0, DIR).newDeploymentId()).isFalse();
+        assertThat(Config.defaults("127.0.0.1", 0, DIR).withNewDeploymentId(true).withLogLevel("WARN")
+                .newDeploymentId()).as("kept by the other with… methods").isTrue();
+    }
+
     /** Previews computed at once: half the processors (at least one) unless the option, or its variable, says. */
     @Test
     void maxConcurrentPreviews_option_becomesThePreviewSetting_fromItsEnvironmentVariable() {
