@@ -31,7 +31,9 @@ import static dev.gatehouse.error.PreconditionFailedException.requireVersion;
  * the member list ({@link GroupSnapshot#logged}), so a row costs the same whatever the group's size: a member
  * change is an {@code updated} record with a {@link GroupSnapshot#delta} of the member added or removed (changed
  * fields {@code member_count}, {@code members}); a deletion's delta removes every member, which the members-per-group
- * limit bounds. {@link GroupHistory} derives a group's member list at any recorded change from these. Thread-safe.
+ * limit bounds. {@link GroupHistory} derives a group's member list at any recorded change from these; the counts a
+ * transaction records are counted once per group and then kept as it changes members ({@link GroupCounts}), so that
+ * an import's thousand members of one group do not count it a thousand times. Thread-safe.
  */
 public final class GroupService {
 
@@ -97,10 +99,11 @@ public final class GroupService {
     /** Creates a group inside a running transaction of its organization, with every rule of {@link #create}. */
     public Group create(Tx tx, Caller caller, long orgId, String name) {
         Handle h = tx.handle();
-        requireManage(caller, h, orgId, "creating a group");
+        requireManage(caller, tx, orgId, "creating a group");
         requireFreeName(h, orgId, name, 0L, null);
         tx.limits().beforeAddingGroup(orgId);
         Group group = groups.insert(h, orgId, name, tx.now());
+        GroupCounts.of(tx, groups).created(group.id());
         tx.change(orgId, ObjectType.GROUP, group.id(), Action.CREATED, null, LoggedGroup.of(group.header(), 0));
         return group;
     }
@@ -116,7 +119,7 @@ public final class GroupService {
     public Written<Group> rename(Principal principal, long orgId, long groupId, String name, Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(caller, h, orgId, "renaming a group");
+            requireManage(caller, tx, orgId, "renaming a group");
             Group current = find(h, orgId, groupId);
             requireVersion("group", current.id(), current.version(), expectedVersion);
             String given = NameKey.renamed(current.name(), name);
@@ -134,7 +137,7 @@ public final class GroupService {
 
     public Written<Group> delete(Principal principal, long orgId, long groupId, Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
-            requireManage(caller, tx.handle(), orgId, "deleting a group");
+            requireManage(caller, tx, orgId, "deleting a group");
             Group current = find(tx.handle(), orgId, groupId);
             requireVersion("group", current.id(), current.version(), expectedVersion);
             return delete(tx, caller, orgId, current);
@@ -146,8 +149,9 @@ public final class GroupService {
      * version check.
      */
     public Group delete(Tx tx, Caller caller, long orgId, Group current) {
-        requireManage(caller, tx.handle(), orgId, "deleting a group");
+        requireManage(caller, tx, orgId, "deleting a group");
         groups.delete(tx.handle(), current.id());
+        GroupCounts.of(tx, groups).deleted(current.id());
         tx.change(orgId, ObjectType.GROUP, current.id(), Action.DELETED, LoggedGroup.of(current.header(),
                 current.members().size()), null, LoggedGroup.delta(List.of(), current.members()),
                 LoggedGroup.MEMBERS);
@@ -167,7 +171,7 @@ public final class GroupService {
                                            Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(caller, h, orgId, "adding a group member");
+            requireManage(caller, tx, orgId, "adding a group member");
             GroupHeader current = findHeader(h, orgId, groupId);
             requireVersion("group", current.id(), current.version(), expectedVersion);
             return addMember(tx, caller, orgId, current, members.resolve(h, caller, orgId, memberRef));
@@ -177,13 +181,13 @@ public final class GroupService {
     /** Adds a member inside a running transaction of its organization, with every rule of {@link #addMember}. */
     public MemberChange addMember(Tx tx, Caller caller, long orgId, GroupHeader current, Member member) {
         Handle h = tx.handle();
-        requireManage(caller, h, orgId, "adding a group member");
+        requireManage(caller, tx, orgId, "adding a group member");
         long groupId = current.id();
         if (groups.isMember(h, groupId, member.id())) {
             return new MemberChange(member, false);
         }
         tx.limits().beforeAddingGroupMember(groupId);
-        int count = groups.memberCount(h, groupId);
+        int count = GroupCounts.of(tx, groups).adding(groupId);
         groups.addMember(h, groupId, member.id(), tx.now());
         recordMemberChange(tx, current, count, count + 1, List.of(new GroupMember(member.id(), member.userId())),
                 List.of());
@@ -200,7 +204,7 @@ public final class GroupService {
                                               Integer expectedVersion) {
         return access.write(principal, orgId, (tx, caller) -> {
             Handle h = tx.handle();
-            requireManage(caller, h, orgId, "removing a group member");
+            requireManage(caller, tx, orgId, "removing a group member");
             GroupHeader current = findHeader(h, orgId, groupId);
             requireVersion("group", current.id(), current.version(), expectedVersion);
             return removeMember(tx, caller, orgId, current, members.resolve(h, caller, orgId, memberRef));
@@ -209,13 +213,12 @@ public final class GroupService {
 
     /** Removes a member inside a running transaction of its organization, with every rule of {@link #removeMember}. */
     public MemberChange removeMember(Tx tx, Caller caller, long orgId, GroupHeader current, Member member) {
-        Handle h = tx.handle();
-        requireManage(caller, h, orgId, "removing a group member");
+        requireManage(caller, tx, orgId, "removing a group member");
         long groupId = current.id();
-        if (!groups.removeMember(h, groupId, member.id())) {
+        if (!groups.removeMember(tx.handle(), groupId, member.id())) {
             return new MemberChange(member, false);
         }
-        int count = groups.memberCount(h, groupId);
+        int count = GroupCounts.of(tx, groups).removed(groupId);
         recordMemberChange(tx, current, count + 1, count, List.of(),
                 List.of(new GroupMember(member.id(), member.userId())));
         return new MemberChange(member, true);
@@ -229,10 +232,11 @@ public final class GroupService {
     public static void leaveAll(Tx tx, long orgId, Member member) {
         long memberId = member.id();
         GroupStore store = new GroupStore();
+        GroupCounts counts = GroupCounts.of(tx, store);
         Handle h = tx.handle();
         for (GroupHeader group : store.groupsOf(h, orgId, memberId)) {
             store.removeMember(h, group.id(), memberId);
-            int count = store.memberCount(h, group.id());
+            int count = counts.removed(group.id());
             recordMemberChange(tx, group, count + 1, count, List.of(),
                     List.of(new GroupMember(memberId, member.userId())));
         }
@@ -246,8 +250,14 @@ public final class GroupService {
                 LoggedGroup.of(updated, countAfter), LoggedGroup.delta(added, removed), LoggedGroup.MEMBERS);
     }
 
-    private void requireManage(Caller caller, Handle h, long orgId, String what) {
-        PermissionModel model = orgModels.model(h, orgId);
+    /**
+     * Refuses a caller without the model's member-management permission; the model as the organization's lock read it
+     * ({@link Tx#lockedModelId}), else read now.
+     */
+    private void requireManage(Caller caller, Tx tx, long orgId, String what) {
+        String locked = tx.lockedModelId(orgId);
+        PermissionModel model = locked == null ? orgModels.model(tx.handle(), orgId)
+                : orgModels.model(tx.handle(), locked);
         caller.require(model.management().members(), what);
     }
 

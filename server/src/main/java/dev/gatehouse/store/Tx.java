@@ -12,10 +12,12 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import tools.jackson.databind.JsonNode;
 
@@ -46,6 +48,8 @@ public final class Tx {
     private OrgLimits orgLimits;
     private NewIds newIds;
     private Folds folds;
+    /** What features keep for the length of this transaction ({@link #memo}), by kind. */
+    private Map<Class<?>, Object> memos;
 
     /**
      * A write starting now: of organization {@code orgId}, whose row (with its model id {@code modelId}) it has
@@ -151,6 +155,20 @@ public final class Tx {
             folds = new Folds();
         }
         return folds;
+    }
+
+    /**
+     * What a feature keeps for the length of this transaction, one of each {@code kind}, made by {@code make} on first
+     * use: counts it read once and keeps up to date as it writes, as {@link #limits} keeps the limits' own. A rollback
+     * to a savepoint does not roll it back, so it may hold only what no such rollback undoes while the transaction goes
+     * on writing: each write of a {@link GroupCommit} batch has a transaction of its own, which ends with the write's
+     * failure; an import's chunk rolls back to a savepoint only a run of assignments.
+     */
+    public <T> T memo(Class<T> kind, Supplier<? extends T> make) {
+        if (memos == null) {
+            memos = new HashMap<>();
+        }
+        return kind.cast(memos.computeIfAbsent(kind, k -> make.get()));
     }
 
     /**

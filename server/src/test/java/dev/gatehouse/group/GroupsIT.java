@@ -3,8 +3,10 @@ package dev.gatehouse.group;
 import dev.gatehouse.json.Json;
 import dev.gatehouse.testing.Fixtures;
 import dev.gatehouse.testing.Http;
+import dev.gatehouse.testing.Statements;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +103,73 @@ class GroupsIT {
         assertThat(rest.get("items")).extracting(g -> g.get("name").stringValue()).containsExactly("G4");
         assertThat(rest.get("items").get(0).get("members")).hasSize(perGroup);
         assertThat(rest.get("next_cursor").isNull()).isTrue();
+    }
+
+    /**
+     * An import's member changes each record the group's exact member count, before and after, while each group is
+     * counted once per chunk (it was counted again for every line, a time that grew with the group) and the
+     * organization's model is not read again per line: in one chunk, 300 members added to a group that held 2, a group
+     * created and filled, members removed and one added again, and a member deleted, leaving both groups.
+     */
+    @Test
+    void anImportsMemberChanges_recordExactCounts_countingEachGroupOnce() {
+        var org = fx.org("close");
+        long a = group(org, "A");
+        long role = fx.roleId(org, "User");
+        for (String userId : List.of("pre0", "pre1")) {
+            long m = fx.member(org, userId, role);
+            assertThat(node.service().post(org.path() + "/groups/" + a + "/members", Map.of("member_id", m)).status())
+                    .isEqualTo(201);
+        }
+        int n = 300;
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            lines.append(line("type", "member", "user_id", "u" + i, "email", "u" + i + "@example.com", "role", "User"));
+        }
+        lines.append(line("type", "group", "name", "B"));
+        Map<String, Integer> expected = new LinkedHashMap<>(Map.of("A", 2, "B", 0));
+        List<int[]> counts = new ArrayList<>(); // per member change: before, after
+        for (int i = 0; i < n; i++) {
+            lines.append(line("type", "group_member", "group", "A", "user_id", "u" + i));
+            counts.add(new int[] {expected.get("A"), expected.merge("A", 1, Integer::sum)});
+            if (i % 2 == 0) {
+                lines.append(line("type", "group_member", "group", "B", "user_id", "u" + i));
+                counts.add(new int[] {expected.get("B"), expected.merge("B", 1, Integer::sum)});
+            }
+        }
+        for (int i = 0; i < 50; i++) {
+            lines.append(line("type", "group_member", "op", "delete", "group", "A", "user_id", "u" + i));
+            counts.add(new int[] {expected.get("A"), expected.merge("A", -1, Integer::sum)});
+        }
+        lines.append(line("type", "group_member", "group", "A", "user_id", "u0"));
+        counts.add(new int[] {expected.get("A"), expected.merge("A", 1, Integer::sum)});
+        lines.append(line("type", "member", "op", "delete", "user_id", "u0")); // in A and B: leaves A, then B
+        counts.add(new int[] {expected.get("A"), expected.merge("A", -1, Integer::sum)});
+        counts.add(new int[] {expected.get("B"), expected.merge("B", -1, Integer::sum)});
+        long before = node.node().core().feed().applied();
+
+        List<String> statements = Statements.of(node, () -> {
+            Http.Res imported = node.service().raw("POST", org.path() + "/import", lines.toString(),
+                    "application/x-ndjson");
+            assertThat(imported.status()).as("%s", imported).isEqualTo(200);
+            assertThat(imported.json().at("/counts/group_member/created").intValue()).isEqualTo(n + n / 2 + 1);
+            assertThat(imported.json().at("/counts/group_member/deleted").intValue()).isEqualTo(50);
+        });
+
+        var records = node.node().core().feed().read(h -> node.node().core().feed().log().readAfter(h, before,
+                10_000)).stream().filter(r -> r.objectType().wire().equals("group")
+                        && r.action().wire().equals("updated")).toList();
+        assertThat(records).hasSize(counts.size());
+        for (int i = 0; i < counts.size(); i++) {
+            assertThat(new int[] {records.get(i).before().get("member_count").intValue(),
+                    records.get(i).after().get("member_count").intValue()}).as("member change %d", i)
+                    .containsExactly(counts.get(i));
+        }
+        assertThat(node.service().get(org.path() + "/groups/" + a).json().get("members")).hasSize(expected.get("A"));
+        assertThat(statements.stream().filter(s -> s.startsWith("SELECT count(*) FROM group_members")).count())
+                .as("A counted once, B created by the chunk").isLessThanOrEqualTo(1);
+        assertThat(statements.stream().filter(s -> s.startsWith("SELECT model_id FROM organizations")).count())
+                .as("the model read under the organization's lock").isLessThan(10);
     }
 
     private static String line(Object... keysAndValues) {
