@@ -245,9 +245,10 @@ public final class GroupService {
     /** Bumps the group's version and records the change with its delta. */
     private static void recordMemberChange(Tx tx, GroupHeader current, int countBefore, int countAfter,
                                            List<GroupMember> added, List<GroupMember> removed) {
-        GroupHeader updated = new GroupStore().touch(tx.handle(), current.id(), tx.now());
-        tx.change(current.orgId(), ObjectType.GROUP, current.id(), Action.UPDATED, LoggedGroup.of(current, countBefore),
-                LoggedGroup.of(updated, countAfter), LoggedGroup.delta(added, removed), LoggedGroup.MEMBERS);
+        GroupStore.Touched touched = new GroupStore().touch(tx.handle(), current.id(), tx.now());
+        tx.change(current.orgId(), ObjectType.GROUP, current.id(), Action.UPDATED,
+                LoggedGroup.of(touched.before(), countBefore), LoggedGroup.of(touched.after(), countAfter),
+                LoggedGroup.delta(added, removed), LoggedGroup.MEMBERS);
     }
 
     /**

@@ -94,11 +94,24 @@ final class GroupStore {
                 .bind("org", orgId).bind("id", id).map((rs, ctx) -> row(rs)).findOne();
     }
 
-    /** Bumps the version of a group whose members changed. */
-    public GroupHeader touch(Handle h, long id, Instant now) {
-        return h.createQuery("UPDATE groups SET version = version + 1, updated_at = :now WHERE id = :id RETURNING "
-                        + COLUMNS)
-                .bind("id", id).bind("now", utc(now)).map((rs, ctx) -> row(rs)).one();
+    /** A group whose members changed, as it was before its version was bumped and after. */
+    public record Touched(GroupHeader before, GroupHeader after) {
+    }
+
+    /**
+     * Bumps the version of a group whose members changed: the row as it was comes from the database with it, never
+     * from a caller's copy, which an import keeps for a whole chunk of lines changing that group.
+     */
+    public Touched touch(Handle h, long id, Instant now) {
+        return h.createQuery("UPDATE groups g SET version = g.version + 1, updated_at = :now FROM groups o "
+                        + "WHERE g.id = :id AND o.id = g.id RETURNING g.id, g.org_id, g.name, g.version, g.created_at, "
+                        + "g.updated_at, o.name AS before_name, o.version AS before_version, "
+                        + "o.updated_at AS before_updated_at")
+                .bind("id", id).bind("now", utc(now))
+                .map((rs, ctx) -> new Touched(new GroupHeader(rs.getLong("id"), rs.getLong("org_id"),
+                        rs.getString("before_name"), rs.getInt("before_version"), instant(rs, "created_at"),
+                        instant(rs, "before_updated_at")), row(rs)))
+                .one();
     }
 
     public boolean isMember(Handle h, long groupId, long memberId) {

@@ -7,6 +7,7 @@ import dev.gatehouse.testing.Statements;
 import dev.gatehouse.testing.TestDatabase;
 import dev.gatehouse.testing.TestNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +165,16 @@ class GroupsIT {
             assertThat(new int[] {records.get(i).before().get("member_count").intValue(),
                     records.get(i).after().get("member_count").intValue()}).as("member change %d", i)
                     .containsExactly(counts.get(i));
+        }
+        Map<String, JsonNode> last = new HashMap<>();
+        for (var record : records) {
+            JsonNode previous = last.put(record.objectId(), record.after());
+            if (previous != null) {
+                // the chunk's lines all name the group as it was at the chunk's start: each record's before is the
+                // one its previous change left
+                assertThat(record.before().get("version")).as("%s", record).isEqualTo(previous.get("version"));
+                assertThat(record.before().get("updated_at")).as("%s", record).isEqualTo(previous.get("updated_at"));
+            }
         }
         assertThat(node.service().get(org.path() + "/groups/" + a).json().get("members")).hasSize(expected.get("A"));
         assertThat(statements.stream().filter(s -> s.startsWith("SELECT count(*) FROM group_members")).count())
