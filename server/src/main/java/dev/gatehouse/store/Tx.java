@@ -161,8 +161,9 @@ public final class Tx {
      * What a feature keeps for the length of this transaction, one of each {@code kind}, made by {@code make} on first
      * use: counts it read once and keeps up to date as it writes, as {@link #limits} keeps the limits' own. A rollback
      * to a savepoint does not roll it back, so it may hold only what no such rollback undoes while the transaction goes
-     * on writing: each write of a {@link GroupCommit} batch has a transaction of its own, which ends with the write's
-     * failure; an import's chunk rolls back to a savepoint only a run of assignments.
+     * on writing: each request of a {@link GroupCommit} batch writes through a {@code Tx} of its own, which a failed
+     * request's rollback to its savepoint drops with it (a joint run that fails runs its writes again through new
+     * ones); an import's chunk rolls back to a savepoint only a run of assignments.
      */
     public <T> T memo(Class<T> kind, Supplier<? extends T> make) {
         if (memos == null) {
