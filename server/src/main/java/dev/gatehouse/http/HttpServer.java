@@ -342,9 +342,9 @@ public final class HttpServer {
         String raw = ctx.req().getRequestURI();
         requireNoTrailingSlash(raw);
         if (raw != null && raw.indexOf('%') >= 0) {
-            String problem = Text.encodingProblem(raw);
-            if (problem != null) {
-                throw new InvalidInputException("invalid_path", "the path " + problem);
+            InvalidInputException undecodable = undecodable(raw);
+            if (undecodable != null) {
+                throw undecodable;
             }
             requireLettersAndDigitsAsThemselves(raw);
         }
@@ -360,14 +360,13 @@ public final class HttpServer {
      * neither: the parser's own answer stands.
      */
     GatehouseException pathRefusal(String raw) {
-        String problem = Text.encodingProblem(raw);
-        if (problem != null) {
-            return new InvalidInputException("invalid_path", "the path " + problem);
+        InvalidInputException undecodable = undecodable(raw);
+        if (undecodable != null) {
+            return undecodable;
         }
         String[] segments = raw.split("/", -1);
         for (int i = 0; i < segments.length; i++) {
-            String value = URLDecoder.decode(segments[i].replace("+", "%2B"), StandardCharsets.UTF_8);
-            String wrong = Text.problem(value, false);
+            String wrong = Text.problem(decoded(segments[i]), false);
             if (wrong == null) {
                 continue;
             }
@@ -375,15 +374,23 @@ public final class HttpServer {
                 String[] template = route.path().split("/", -1);
                 String name = template.length == segments.length ? template[i] : "";
                 if (name.startsWith("{") && name.endsWith("}") && route.matches(route.method().name(), raw)) {
-                    String shown = Text.printable(name.substring(1, name.length() - 1));
-                    return new InvalidInputException("invalid_parameter", "path parameter " + shown + " " + wrong,
-                            Map.of(shown, wrong));
+                    return parameterRefusal("path parameter", name.substring(1, name.length() - 1), wrong);
                 }
             }
-            return new InvalidInputException("invalid_path", "the path " + Text.problem(
-                    URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8), false));
+            return new InvalidInputException("invalid_path", "the path " + Text.problem(decoded(raw), false));
         }
         return null;
+    }
+
+    /** A 400 {@code invalid_path} for a path whose escapes do not decode to UTF-8 ({@link Text#encodingProblem}). */
+    private static InvalidInputException undecodable(String raw) {
+        String problem = Text.encodingProblem(raw);
+        return problem == null ? null : new InvalidInputException("invalid_path", "the path " + problem);
+    }
+
+    /** A path's text as sent, its escapes decoded ({@code +} is itself in a path, not a space). */
+    private static String decoded(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /**
@@ -507,10 +514,15 @@ public final class HttpServer {
 
     private static void rejectParameter(String kind, String name, String problem) {
         if (problem != null) {
-            String shown = Text.printable(name);
-            throw new InvalidInputException("invalid_parameter", kind + " " + shown + " " + problem,
-                    Map.of(shown, problem));
+            throw parameterRefusal(kind, name, problem);
         }
+    }
+
+    /** The 400 {@code invalid_parameter} for {@code problem} with a parameter of {@code kind} named {@code name}. */
+    private static InvalidInputException parameterRefusal(String kind, String name, String problem) {
+        String shown = Text.printable(name);
+        return new InvalidInputException("invalid_parameter", kind + " " + shown + " " + problem,
+                Map.of(shown, problem));
     }
 
     private void render(Context ctx, GatehouseException e) {
