@@ -165,7 +165,7 @@ class RestartIT {
             Fixtures fx = new Fixtures(node);
             var org = fx.org("close");
             int port = URI.create(node.baseUrl()).getPort();
-            String body = "{\"member_id\": " + org.adminId() + ", \"permission\": \"view_all_leads\"}";
+            String body = checkBody(org);
             try (RawHttp arriving = RawHttp.connect(port); RawHttp keptAlive = RawHttp.connect(port)) {
                 assertThat(keptAlive.send(get("/v1/orgs/" + org.id(), org.adminKey())).read(Duration.ofSeconds(10))
                         .status()).isEqualTo(200);
@@ -175,8 +175,7 @@ class RestartIT {
 
                 RawHttp.Response refused = keptAlive.send(get("/v1/orgs/" + org.id(), org.adminKey()))
                         .read(Duration.ofSeconds(10));
-                assertThat(refused.status()).as("%s", refused).isEqualTo(503);
-                assertThat(Json.readTree(refused.body()).get("code").stringValue()).isEqualTo("node_stopping");
+                assertNodeStopping(refused);
                 assertThat(refused.header("Retry-After")).isEqualTo("1");
 
                 RawHttp.Response answered = arriving.send(body.substring(10)).read(Duration.ofSeconds(10));
@@ -197,15 +196,14 @@ class RestartIT {
             Fixtures fx = new Fixtures(node);
             var org = fx.org("close");
             int port = URI.create(node.baseUrl()).getPort();
-            String body = "{\"member_id\": " + org.adminId() + ", \"permission\": \"view_all_leads\"}";
+            String body = checkBody(org);
             try (RawHttp arriving = RawHttp.connect(port)) {
                 arriving.send(checkHead(org.path(), org.adminKey(), body.length()) + body.substring(0, 10));
                 Thread.sleep(300);
                 CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> node.node().close());
 
                 RawHttp.Response cut = arriving.read(Duration.ofSeconds(20));
-                assertThat(cut.status()).as("%s", cut).isEqualTo(503);
-                assertThat(Json.readTree(cut.body()).get("code").stringValue()).isEqualTo("node_stopping");
+                assertNodeStopping(cut);
                 assertThat(cut.header("Retry-After")).isEqualTo("1");
                 assertThat(cut.header("Connection")).isEqualTo("close");
                 stopped.get(30, TimeUnit.SECONDS);
@@ -224,7 +222,7 @@ class RestartIT {
             Fixtures fx = new Fixtures(node);
             var org = fx.org("close");
             int port = URI.create(node.baseUrl()).getPort();
-            String body = "{\"member_id\": " + org.adminId() + ", \"permission\": \"view_all_leads\"}";
+            String body = checkBody(org);
             try (RawHttp arriving = RawHttp.connect(port)) {
                 arriving.send(checkHead(org.path(), org.adminKey(), body.length()) + body.substring(0, 3));
                 CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> node.node().close());
@@ -236,11 +234,21 @@ class RestartIT {
                     }
                 }
                 RawHttp.Response cut = arriving.read(Duration.ofSeconds(20));
-                assertThat(cut.status()).as("%s", cut).isEqualTo(503);
-                assertThat(Json.readTree(cut.body()).get("code").stringValue()).isEqualTo("node_stopping");
+                assertNodeStopping(cut);
                 stopped.get(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** A check's body asking about {@code org}'s admin. */
+    private static String checkBody(Fixtures.Org org) {
+        return "{\"member_id\": " + org.adminId() + ", \"permission\": \"view_all_leads\"}";
+    }
+
+    /** The stop's answer to a request it did not run: 503 {@code node_stopping}. */
+    private static void assertNodeStopping(RawHttp.Response response) {
+        assertThat(response.status()).as("%s", response).isEqualTo(503);
+        assertThat(Json.readTree(response.body()).get("code").stringValue()).isEqualTo("node_stopping");
     }
 
     private static String get(String path, String key) {
